@@ -1,0 +1,42 @@
+package dev.metadb.event;
+
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+
+/**
+ * One column of an event table, derived from a record component.
+ *
+ * @param name snake_case column name, as in the envelope, SQLite and Arrow
+ * @param type the column's type
+ * @param required whether validation rejects a null value
+ * @param allowed for {@link ColumnType#ENUM}, the accepted texts in declaration order; else empty
+ * @param enumType for {@link ColumnType#ENUM}, the Java enum; else null
+ * @param accessor the record component's accessor, {@code (Event) -> Object}
+ */
+public record Column(
+    String name,
+    ColumnType type,
+    boolean required,
+    List<String> allowed,
+    Class<? extends Enum<?>> enumType,
+    MethodHandle accessor) {
+
+  /** This column's value in {@code event} (a record of this column's table); may be null. */
+  public Object get(Event event) {
+    try {
+      return accessor.invoke(event);
+    } catch (Throwable t) {
+      throw new IllegalStateException("cannot read column " + name, t);
+    }
+  }
+
+  /** The constant of {@link #enumType} whose wire text is {@code text}, or null if none. */
+  public Enum<?> enumConstant(String text) {
+    for (Enum<?> constant : enumType.getEnumConstants()) {
+      if (((EnumValue) constant).wire().equals(text)) {
+        return constant;
+      }
+    }
+    return null;
+  }
+}

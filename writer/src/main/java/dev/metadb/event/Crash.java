@@ -1,0 +1,4 @@
+package dev.metadb.event;
+
+/** A process or agent that died unexpectedly. */
+public record Crash(@Required String kind, String agent, String detailJson) implements Event {}

@@ -1,0 +1,171 @@
+package dev.metadb.event;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * The one envelope codec: the same UTF-8 JSON bytes go into a queue entry and a spool line.
+ *
+ * <pre>
+ * {"event_id":"0193a1c2-...","table":"messages","ts_utc":"2026-11-25T02:44:00.123456Z",
+ *  "host":"box","pid":4242,"v":1,"data":{"source":"bus","direction":"inbound",...}
+ *  [,"spool":{"stage":"writer","reason":"...","at":"..."}]}
+ * </pre>
+ *
+ * <p>INVARIANTS
+ *
+ * <ol>
+ *   <li>Output is one line: JSON escapes every control character, so a spool line never
+ *       contains a raw newline and the spool stays one object per line.
+ *   <li>{@code data} holds exactly the table's columns; null columns are omitted. JSON columns
+ *       are JSON strings holding the text, so the text round-trips byte for byte.
+ *   <li>{@link #decode} accepts exactly what {@link #encode} writes plus what a person could write
+ *       by hand: a missing {@code event_id} is derived from the line's bytes ({@link
+ *       EventIds#derived}), a missing host or pid stays null, unknown top-level keys are refused.
+ *       Everything is validated by {@link EventValidator}, as at record time.
+ * </ol>
+ */
+public final class EnvelopeCodec {
+  private EnvelopeCodec() {}
+
+  /** Writes {@code envelope} (and, for a spool line, its stamp) as one JSON object, no newline. */
+  public static void encode(Envelope envelope, SpoolStamp stamp, OutputStream out) throws IOException {
+    try (JsonGenerator g = EventValidator.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("event_id", envelope.eventId());
+      Table table = envelope.table();
+      g.writeStringField("table", table.sqlName());
+      g.writeStringField("ts_utc", Timestamps.format(envelope.tsUtc()));
+      if (envelope.host() != null) {
+        g.writeStringField("host", envelope.host());
+      }
+      if (envelope.pid() != null) {
+        g.writeNumberField("pid", envelope.pid());
+      }
+      g.writeNumberField("v", Envelope.VERSION);
+      g.writeObjectFieldStart("data");
+      Event event = envelope.event();
+      for (Column column : table.columns()) {
+        Object value = column.get(event);
+        if (value == null) {
+          continue;
+        }
+        g.writeFieldName(column.name());
+        switch (column.type()) {
+          case TEXT, JSON -> g.writeString((String) value);
+          case INTEGER -> g.writeNumber((Long) value);
+          case BOOLEAN -> g.writeBoolean((Boolean) value);
+          case TIMESTAMP -> g.writeString(Timestamps.format((Instant) value));
+          case ENUM -> g.writeString(((EnumValue) value).wire());
+        }
+      }
+      g.writeEndObject();
+      if (stamp != null) {
+        g.writeObjectFieldStart("spool");
+        g.writeStringField("stage", stamp.stage());
+        g.writeStringField("reason", stamp.reason());
+        g.writeStringField("at", Timestamps.format(stamp.at()));
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    }
+  }
+
+  /** {@link #encode(Envelope, SpoolStamp, OutputStream)} into a new array. */
+  public static byte[] encode(Envelope envelope, SpoolStamp stamp) {
+    var out = new java.io.ByteArrayOutputStream(256);
+    try {
+      encode(envelope, stamp, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Parses and validates one envelope from UTF-8 JSON bytes. */
+  public static Envelope decode(byte[] bytes, int offset, int length) throws InvalidEventException {
+    JsonNode root;
+    try {
+      root = EventValidator.MAPPER.readTree(bytes, offset, length);
+    } catch (JsonProcessingException e) {
+      throw new InvalidEventException(null, null, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new InvalidEventException(null, null, "unreadable: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidEventException(null, null, "expected a JSON object, got " + EventValidator.kind(root));
+    }
+    for (var names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      switch (name) {
+        case "event_id", "table", "ts_utc", "host", "pid", "v", "data", "spool" -> {}
+        default -> throw new InvalidEventException(
+            null, EventValidator.abbreviate(name), "unknown envelope field (fields: event_id, table, ts_utc, host, pid, v, data, spool)");
+      }
+    }
+    Table table = EventValidator.table(text(root, "table", null));
+    String tableName = table.sqlName();
+    JsonNode v = root.get("v");
+    if (v != null && !v.isNull()) {
+      if (!v.isInt()) {
+        throw new InvalidEventException(tableName, "v", "expected an integer envelope version");
+      }
+      if (v.intValue() > Envelope.VERSION) {
+        throw new InvalidEventException(
+            tableName, "v", "envelope version " + v.intValue() + " is newer than this metadb (" + Envelope.VERSION + ")");
+      }
+    }
+    String tsText = text(root, "ts_utc", tableName);
+    if (tsText == null) {
+      throw new InvalidEventException(tableName, "ts_utc", "required envelope field is missing");
+    }
+    Instant ts;
+    try {
+      ts = Timestamps.parse(tsText);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new InvalidEventException(tableName, "ts_utc", "expected an ISO-8601 timestamp, got '" + EventValidator.abbreviate(tsText) + "'");
+    }
+    String eventId = text(root, "event_id", tableName);
+    if (eventId == null) {
+      eventId = EventIds.derived(ts, java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+    } else if (eventId.isEmpty() || eventId.length() > 64) {
+      throw new InvalidEventException(tableName, "event_id", "must be 1 to 64 characters");
+    }
+    String host = text(root, "host", tableName);
+    Long pid = null;
+    JsonNode pidNode = root.get("pid");
+    if (pidNode != null && !pidNode.isNull()) {
+      if (!pidNode.isIntegralNumber() || !pidNode.canConvertToLong()) {
+        throw new InvalidEventException(tableName, "pid", "expected an integer, got " + EventValidator.kind(pidNode));
+      }
+      pid = pidNode.longValue();
+    }
+    JsonNode data = root.get("data");
+    if (data == null) {
+      throw new InvalidEventException(tableName, "data", "required envelope field is missing");
+    }
+    Event event = EventValidator.fromJson(table, data);
+    return new Envelope(eventId, ts, host, pid, event);
+  }
+
+  /** {@link #decode(byte[], int, int)} over a whole array. */
+  public static Envelope decode(byte[] bytes) throws InvalidEventException {
+    return decode(bytes, 0, bytes.length);
+  }
+
+  private static String text(JsonNode root, String field, String table) throws InvalidEventException {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw new InvalidEventException(table, field, "expected a string, got " + EventValidator.kind(node));
+    }
+    return node.textValue();
+  }
+}

@@ -1,0 +1,132 @@
+package dev.metadb.writer;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * The home directory and every path in it. One place names the files, so every stage agrees.
+ *
+ * <pre>
+ * HOME                       --home DIR, else $METADB_HOME, else ~/.metadb   (mode 0700)
+ * HOME/queue/slot-NN/        one Chronicle queue per writer slot (FAST_DAILY cycles)
+ * HOME/queue/slot-NN.lock    the slot's OS file lock, held by the one process appending to it
+ * HOME/meta.db               SQLite, WAL
+ * HOME/ingest.lock           held by the one running ingester; holds its pid as text
+ * HOME/logs/meta-db-errors-YYYY-MM-DD.jsonl   error spool, UTC date
+ * HOME/logs/replayed/        spool files fully replayed
+ * HOME/logs/quarantine/      lines replay could not apply
+ * HOME/snapshots/            Arrow IPC snapshots kept by query
+ * </pre>
+ *
+ * <p>Directories are created owner-only (0700): events can hold message bodies and commands.
+ */
+public record Home(Path dir) {
+  public static final String ENV = "METADB_HOME";
+  public static final String SPOOL_PREFIX = "meta-db-errors-";
+  public static final String SPOOL_SUFFIX = ".jsonl";
+
+  public Home {
+    dir = dir.toAbsolutePath().normalize();
+  }
+
+  /** {@code explicit} if given, else {@code $METADB_HOME}, else {@code ~/.metadb}. */
+  public static Home resolve(Path explicit) {
+    if (explicit != null) {
+      return new Home(explicit);
+    }
+    String env = System.getenv(ENV);
+    if (env != null && !env.isBlank()) {
+      return new Home(Path.of(env));
+    }
+    return new Home(Path.of(System.getProperty("user.home"), ".metadb"));
+  }
+
+  public Path queueDir() {
+    return dir.resolve("queue");
+  }
+
+  public Path slotDir(int slot) {
+    return queueDir().resolve(slotName(slot));
+  }
+
+  public Path slotLock(int slot) {
+    return queueDir().resolve(slotName(slot) + ".lock");
+  }
+
+  /** {@code slot-07}: two digits up to 99, more beyond, so names sort by number up to the cap. */
+  public static String slotName(int slot) {
+    return String.format("slot-%02d", slot);
+  }
+
+  /** The slot number of a {@code slot-NN} directory name, or -1 if it is not one. */
+  public static int slotNumber(String name) {
+    if (!name.startsWith("slot-") || name.endsWith(".lock")) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(name.substring(5));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  public Path metaDb() {
+    return dir.resolve("meta.db");
+  }
+
+  public Path ingestLock() {
+    return dir.resolve("ingest.lock");
+  }
+
+  public Path logsDir() {
+    return dir.resolve("logs");
+  }
+
+  public Path spoolFile(LocalDate utcDate) {
+    return logsDir().resolve(SPOOL_PREFIX + utcDate + SPOOL_SUFFIX);
+  }
+
+  /** Today's spool file (UTC date). */
+  public Path spoolFileToday() {
+    return spoolFile(LocalDate.now(ZoneOffset.UTC));
+  }
+
+  public Path replayedDir() {
+    return logsDir().resolve("replayed");
+  }
+
+  public Path quarantineDir() {
+    return logsDir().resolve("quarantine");
+  }
+
+  public Path snapshotsDir() {
+    return dir.resolve("snapshots");
+  }
+
+  /**
+   * Creates {@code path} and its missing parents owner-only (0700). A regular file in the way is
+   * an error, never replaced.
+   */
+  public static Path createPrivateDirectories(Path path) throws IOException {
+    if (Files.isDirectory(path)) {
+      return path;
+    }
+    Path parent = path.getParent();
+    if (parent != null) {
+      createPrivateDirectories(parent);
+    }
+    try {
+      Files.createDirectory(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(path)) {
+        throw new FileAlreadyExistsException(path.toString(), null, "exists and is not a directory");
+      }
+    }
+    return path;
+  }
+}
