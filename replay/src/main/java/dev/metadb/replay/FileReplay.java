@@ -215,12 +215,16 @@ final class FileReplay {
     reported = consumedUpTo;
   }
 
-  /** Whether a ledger offset can be where this file's lines stopped: 0, or just after a '\n'. */
+  /**
+   * Whether a ledger offset can be where this file's lines stopped: 0, just after a '\n', or the
+   * end of a finished file whose last line (taken as torn or applied) had no '\n'.
+   */
   private boolean fits(long offset) throws IOException {
-    if (offset == 0) {
+    long size = channel.size();
+    if (offset == 0 || offset == size) {
       return true;
     }
-    if (offset > channel.size()) {
+    if (offset > size) {
       return false;
     }
     ByteBuffer before = ByteBuffer.allocate(1);

@@ -24,7 +24,8 @@ import java.util.Optional;
  *                               "path#hash12", so the row survives for when the old file turns up)
  *   identity           TEXT     {@link FileIdentity#text()}
  *   byte_offset        INTEGER  just after the last line consumed: applied, already present,
- *                               quarantined or blank. Always 0 or just after a '\n'.
+ *                               quarantined or blank. Always 0, just after a '\n', or the end
+ *                               of a finished file whose last line had none.
  *   lines_applied      INTEGER  lines whose event is in the database (inserted or already there)
  *   lines_quarantined  INTEGER  lines sent to quarantine
  *   updated_at         TEXT

@@ -118,6 +118,14 @@ final class TestSpool {
     }
   }
 
+  static String scalar(Path db, String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
   /** Rows over all 16 event tables. */
   static long rows(Path db) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT 0");
