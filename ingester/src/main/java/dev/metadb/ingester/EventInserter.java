@@ -8,10 +8,14 @@ import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,8 +36,12 @@ import java.util.Map;
  * <p>Not thread-safe. {@link #close()} closes the prepared statements, not the connection.
  */
 public final class EventInserter implements AutoCloseable {
+  /** SQLite's primary result code for a constraint violation. */
+  private static final int SQLITE_CONSTRAINT = 19;
+
   private final Connection connection;
   private final Map<Table, PreparedStatement> statements = new EnumMap<>(Table.class);
+  private final Map<Table, PreparedStatement> lookups = new EnumMap<>(Table.class);
   private Instant lastIngestedAt;
   private String lastIngestedAtText;
 
@@ -53,7 +61,9 @@ public final class EventInserter implements AutoCloseable {
    *
    * @param ingestedAt the value of the row's {@code ingested_at} (typically one per batch)
    * @return true when the row is new, false when the event_id was already stored
-   * @throws SQLException on a constraint the model did not catch, or busy/full/I/O failures
+   * @throws SQLIntegrityConstraintViolationException (error code 19, SQLITE_CONSTRAINT) when a
+   *     constraint refused the row: only possible for an event built without validation
+   * @throws SQLException busy/full/I/O failures
    */
   public boolean insert(Envelope envelope, Instant ingestedAt) throws SQLException {
     Table table = envelope.table();
@@ -68,7 +78,28 @@ public final class EventInserter implements AutoCloseable {
     for (Column column : table.columns()) {
       bind(ps, index++, column, column.get(event));
     }
-    return ps.executeUpdate() == 1;
+    if (ps.executeUpdate() == 1) {
+      return true;
+    }
+    // OR IGNORE also swallows NOT NULL violations; only a stored event_id makes this a duplicate.
+    if (!exists(table, envelope.eventId())) {
+      throw new SQLIntegrityConstraintViolationException(
+          table.sqlName() + ": row with event_id " + envelope.eventId()
+              + " was refused by a constraint (a required column is null)", "23000", SQLITE_CONSTRAINT);
+    }
+    return false;
+  }
+
+  private boolean exists(Table table, String eventId) throws SQLException {
+    PreparedStatement ps = lookups.get(table);
+    if (ps == null) {
+      ps = connection.prepareStatement("SELECT 1 FROM " + table.sqlName() + " WHERE event_id = ?");
+      lookups.put(table, ps);
+    }
+    ps.setString(1, eventId);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    }
   }
 
   private PreparedStatement statement(Table table) throws SQLException {
@@ -123,7 +154,9 @@ public final class EventInserter implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     SQLException first = null;
-    for (PreparedStatement ps : statements.values()) {
+    List<PreparedStatement> all = new ArrayList<>(statements.values());
+    all.addAll(lookups.values());
+    for (PreparedStatement ps : all) {
       try {
         ps.close();
       } catch (SQLException e) {
@@ -135,6 +168,7 @@ public final class EventInserter implements AutoCloseable {
       }
     }
     statements.clear();
+    lookups.clear();
     if (first != null) {
       throw first;
     }

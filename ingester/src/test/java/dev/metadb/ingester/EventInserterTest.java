@@ -2,11 +2,14 @@ package dev.metadb.ingester;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Table;
+import dev.metadb.event.Tick;
 import dev.metadb.event.Timestamps;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
@@ -55,6 +58,21 @@ class EventInserterTest {
         assertTrue(inserter.insert(TestEvents.mixed(1), TestEvents.someTime()));
       }
       assertEquals(0, Sql.count(db.connection(), "SELECT count(*) FROM crashes"));
+    }
+  }
+
+  @Test
+  void aRowRefusedByNotNullIsAnErrorNotADuplicate() throws Exception {
+    Path file = dir.resolve("meta.db");
+    try (MetaDatabase db = MetaDatabase.open(file);
+        EventInserter inserter = new EventInserter(db.connection())) {
+      // Records have public constructors: an unvalidated event can carry a null required column.
+      Envelope unchecked = new Envelope("e-null", TestEvents.someTime(), "h", 1L, new Tick(null, null));
+      SQLIntegrityConstraintViolationException e = assertThrows(
+          SQLIntegrityConstraintViolationException.class, () -> inserter.insert(unchecked, TestEvents.someTime()));
+      assertEquals(19, e.getErrorCode());
+      assertTrue(e.getMessage().startsWith("ticks: row with event_id e-null was refused"), e.getMessage());
+      assertEquals(0, Sql.count(db.connection(), "SELECT count(*) FROM ticks"));
     }
   }
 }
