@@ -2,13 +2,7 @@ package dev.metadb.ingester;
 
 import java.io.File;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -33,10 +27,8 @@ import net.openhft.chronicle.queue.util.FileUtil;
 final class Retention {
   private final int retainDays;
 
+  /** @param retainDays validated by {@link IngestOptions} */
   Retention(int retainDays) {
-    if (retainDays < 0) {
-      throw new IllegalArgumentException("--retain-days must be 0 or more, got " + retainDays);
-    }
     this.retainDays = retainDays;
   }
 
@@ -46,23 +38,29 @@ final class Retention {
       return 0;
     }
     RollCycle rollCycle = slot.queue().rollCycle();
+    CycleFiles cycles = new CycleFiles(rollCycle);
     int checkpointCycle = rollCycle.toCycle(checkpointIndex);
     int currentCycle = slot.queue().cycle();
     long cutoffMillis = now.toEpochMilli() - TimeUnit.DAYS.toMillis(retainDays);
-    DateTimeFormatter names = fileNames(rollCycle);
-    List<File> candidates = FileUtil.removableRollFileCandidates(slot.dir().toFile()).toList();
+    File[] files = slot.dir().toFile().listFiles();
+    boolean anyExpired = files != null && Arrays.stream(files)
+        .anyMatch(f -> expired(cycles.cycleOf(f), checkpointCycle, currentCycle, cutoffMillis, cycles));
+    if (!anyExpired) {
+      // The common case, decided without Chronicle's open-file check (a scan of every process).
+      return 0;
+    }
     int deleted = 0;
-    for (File file : candidates) {
-      long cycle = cycleOf(file, names, rollCycle);
-      boolean expired = (cycle + 1) * rollCycle.lengthInMillis() <= cutoffMillis;
-      if (cycle >= 0 && cycle < checkpointCycle && cycle < currentCycle && expired) {
-        if (file.delete()) {
-          deleted++;
-          log.accept(slot.name() + ": deleted ingested cycle file " + file.getName());
-        } else {
-          log.accept(slot.name() + ": could not delete ingested cycle file " + file + " (will retry)");
-        }
+    for (File file : FileUtil.removableRollFileCandidates(slot.dir().toFile()).toList()) {
+      if (!expired(cycles.cycleOf(file), checkpointCycle, currentCycle, cutoffMillis, cycles)) {
+        // Candidates come oldest first: once one must stay, Chronicle's contract is to keep the rest.
+        break;
       }
+      if (!file.delete()) {
+        log.accept(slot.name() + ": could not delete ingested cycle file " + file + " (will retry)");
+        break;
+      }
+      deleted++;
+      log.accept(slot.name() + ": deleted ingested cycle file " + file.getName());
     }
     if (deleted > 0) {
       slot.queue().refreshDirectoryListing();
@@ -70,25 +68,8 @@ final class Retention {
     return deleted;
   }
 
-  private static DateTimeFormatter fileNames(RollCycle rollCycle) {
-    return new DateTimeFormatterBuilder()
-        .appendPattern(rollCycle.format())
-        .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
-        .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
-        .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
-        .toFormatter();
-  }
-
-  /** The cycle number a roll file's name stands for, or -1 if the name is not one. */
-  private static long cycleOf(File file, DateTimeFormatter names, RollCycle rollCycle) {
-    String name = file.getName();
-    int dot = name.lastIndexOf('.');
-    try {
-      long millis = LocalDateTime.parse(dot < 0 ? name : name.substring(0, dot), names)
-          .toInstant(ZoneOffset.UTC).toEpochMilli();
-      return millis / rollCycle.lengthInMillis();
-    } catch (DateTimeParseException e) {
-      return -1;
-    }
+  /** Rules 2 to 4 of the class comment for a file of {@code cycle} (-1: not a cycle file). */
+  private static boolean expired(long cycle, int checkpointCycle, int currentCycle, long cutoffMillis, CycleFiles cycles) {
+    return cycle >= 0 && cycle < checkpointCycle && cycle < currentCycle && cycles.endMillis(cycle) <= cutoffMillis;
   }
 }

@@ -3,6 +3,7 @@ package dev.metadb.ingester;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.writer.ChronicleSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import net.openhft.chronicle.bytes.Bytes;
@@ -76,7 +77,7 @@ final class SlotReader implements AutoCloseable {
     RollCycle rollCycle = queue.rollCycle();
     int cycle = rollCycle.toCycle(checkpoint);
     long sequence = rollCycle.toSequenceNumber(checkpoint);
-    boolean cycleGone = queue.listCyclesBetween(cycle, cycle).isEmpty();
+    boolean cycleGone = !Files.exists(new CycleFiles(rollCycle).fileOf(dir, cycle));
     String where =
         name + ": the checkpoint (index 0x" + Long.toHexString(checkpoint) + ", entry " + sequence
             + " of cycle " + cycle + ") is not in the queue: "
@@ -86,6 +87,7 @@ final class SlotReader implements AutoCloseable {
           where + ". Entries after it may be lost; restart with --skip-missing to continue from the"
               + " first entry still in " + dir);
     }
+    queue.refreshDirectoryListing();
     tailer.toStart();
     log.accept(
         where + "; skipping ahead (--skip-missing) to the first entry still in the slot (index 0x"
