@@ -1,0 +1,174 @@
+package dev.metadb.faults;
+
+import dev.metadb.command.Main;
+import dev.metadb.writer.ChildJvm;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One child JVM of the suite (a writer, {@code metadb ingest}, {@code metadb replay}, a lock
+ * holder), started with this test classpath and Chronicle's flags ({@link ChildJvm}).
+ *
+ * <p>Both output streams are read as they come, so a chatty child never blocks on a full pipe:
+ * stdout lines go to a consumer (the writers' books), stderr lines are kept, the last {@link
+ * #KEPT_LINES} of each for messages. {@link #kill9()} is a real SIGKILL ({@code destroyForcibly}
+ * on a JVM child), {@link #terminate()} a SIGTERM.
+ */
+final class ChildProcess implements AutoCloseable {
+  static final int KEPT_LINES = 200;
+
+  final String role;
+  private final Process process;
+  private final long startedNanos = System.nanoTime();
+  private final Deque<String> out = new ArrayDeque<>();
+  private final Deque<String> err = new ArrayDeque<>();
+  private final List<Thread> pumps = new ArrayList<>();
+  private final List<String> crashLines = new ArrayList<>();
+  private boolean killed;
+
+  private ChildProcess(String role, Process process, Consumer<String> stdout) {
+    this.role = role;
+    this.process = process;
+    pumps.add(pump(process.getInputStream(), out, stdout));
+    pumps.add(pump(process.getErrorStream(), err, this::watchForCrash));
+  }
+
+  /** Starts {@code main} with {@code args} in a child JVM; stdout lines go to {@code stdout}. */
+  static ChildProcess start(String role, Class<?> main, Map<String, String> env, Consumer<String> stdout, String... args)
+      throws IOException {
+    ProcessBuilder builder = ChildJvm.builder(main, env, args);
+    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    return new ChildProcess(role, builder.start(), stdout);
+  }
+
+  /** {@code metadb ARGS} in a child JVM, through the command's real entry point. */
+  static ChildProcess metadb(String role, String... args) throws IOException {
+    return start(role, Main.class, Map.of(), line -> {}, args);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  boolean wasKilled() {
+    return killed;
+  }
+
+  long ageMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+  }
+
+  /** SIGKILL, then waits for the process to be gone. */
+  void kill9() throws InterruptedException {
+    killed = true;
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM (the JVM runs its shutdown hooks; {@code metadb ingest} commits and exits 0). */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the exit and the end of both streams; returns the exit code. */
+  int await(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(role + " (pid " + pid() + ") still running after " + timeout + "; stderr: " + stderr());
+    }
+    for (Thread pump : pumps) {
+      pump.join(TimeUnit.SECONDS.toMillis(10));
+    }
+    return process.exitValue();
+  }
+
+  /** The exit code if the process has exited (streams read to the end), else null. */
+  Integer exitCodeIfDone() throws InterruptedException {
+    if (process.isAlive()) {
+      return null;
+    }
+    return await(Duration.ofSeconds(10));
+  }
+
+  List<String> stderr() {
+    synchronized (err) {
+      return List.copyOf(err);
+    }
+  }
+
+  List<String> stdout() {
+    synchronized (out) {
+      return List.copyOf(out);
+    }
+  }
+
+  /**
+   * Stderr lines that only a crash prints: a stack frame, an uncaught exception, the JVM's fatal
+   * error banner (SIGBUS, SIGSEGV). Bounded to the first 20.
+   */
+  List<String> crashLines() {
+    synchronized (crashLines) {
+      return List.copyOf(crashLines);
+    }
+  }
+
+  private void watchForCrash(String line) {
+    if (line.startsWith("\tat ") || line.contains("Exception in thread") || line.contains("A fatal error has been detected")) {
+      synchronized (crashLines) {
+        if (crashLines.size() < 20) {
+          crashLines.add(line);
+        }
+      }
+    }
+  }
+
+  /** What a person needs to see about this child when something about it was unexpected. */
+  String describe() {
+    List<String> e = stderr();
+    List<String> tail = e.subList(Math.max(0, e.size() - 15), e.size());
+    return role + " pid " + pid() + (process.isAlive() ? " (running)" : " exit " + process.exitValue())
+        + "\n    stderr: " + String.join("\n            ", tail);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill9();
+    }
+  }
+
+  private static Thread pump(InputStream stream, Deque<String> kept, Consumer<String> consumer) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+        for (String line; (line = reader.readLine()) != null; ) {
+          consumer.accept(line);
+          synchronized (kept) {
+            kept.addLast(line);
+            if (kept.size() > KEPT_LINES) {
+              kept.removeFirst();
+            }
+          }
+        }
+      } catch (IOException e) {
+        // The child is gone; what it printed so far is kept.
+      }
+    }, "child-output");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}

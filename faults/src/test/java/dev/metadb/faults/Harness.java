@@ -1,0 +1,444 @@
+package dev.metadb.faults;
+
+import dev.metadb.writer.Home;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One home and the processes that share it: writers ({@link FaultWriter}), one {@code metadb
+ * ingest} and a {@code metadb replay} run after run, each a child JVM. A test injects faults
+ * between {@link #tick()}s, then calls {@link #recover}, {@link #finalDrain} and {@link #audit}.
+ *
+ * <p>LAYOUT. {@code <faults.homes>/<test>-<seed>/home} is the metadb home; the stop file and
+ * moved-aside queue directories live beside it. The directory is deleted when the test passed
+ * and kept for a person to look at when it did not.
+ *
+ * <p>EXPECTED EXITS. A child the harness did not kill must exit as its role allows, or the test
+ * fails with the child's stderr: writers 0; the ingester never on its own; a replay 0, or 1 when
+ * it was started while a fault was active (meta.db locked or full: "stopped, rerun to resume");
+ * nobody may print a stack trace or a JVM crash banner.
+ */
+final class Harness implements AutoCloseable {
+  private static final Duration EXIT = Duration.ofSeconds(60);
+
+  final String name;
+  final Seed seed;
+  final Random random;
+  final Path root;
+  final Home home;
+  final Books books = new Books();
+  /** Faults injected, by kind. */
+  final Map<String, Long> faults = new TreeMap<>();
+  /** Queue directories moved aside and not restored: what they hold is excused, if QUEUED. */
+  final List<Path> removedQueues = new ArrayList<>();
+  /** Operator actions the recovery needed beyond restarting processes (for the report). */
+  final List<String> operatorSteps = new ArrayList<>();
+
+  private final Path stopFile;
+  private final Map<String, String> writerEnv = new HashMap<>();
+  private final List<ChildProcess> writers = new ArrayList<>();
+  private final List<String> unexpected = new ArrayList<>();
+  private final List<ChildProcess> finished = new ArrayList<>();
+  private ChildProcess ingester;
+  private ChildProcess replay;
+  private boolean replayStartedDuringFault;
+  private boolean replaying = true;
+  private boolean faultActive;
+  private boolean ingesterMayExit;
+  private int writerNumber;
+  private int burstMax = 50;
+  private int pauseMaxMs = 20;
+  private int idlePercent = 5;
+  private long replayRuns;
+  private long offsetAtReplayStart;
+  private long replayFailures;
+  private boolean passed;
+
+  Harness(String test, Seed seed) throws IOException {
+    this.name = test;
+    this.seed = seed;
+    this.random = seed.random();
+    this.root = Path.of(System.getProperty("faults.homes", "target/fault-homes"), test + "-" + Long.toUnsignedString(seed.value()))
+        .toAbsolutePath();
+    unmountAllUnder(root);
+    deleteTree(root);
+    Files.createDirectories(root);
+    this.home = new Home(root.resolve("home"));
+    this.stopFile = root.resolve("stop-writers");
+  }
+
+  /** Writers may claim at most {@code slots} slots, without waiting: the rest record to the spool. */
+  Harness slots(int slots) {
+    writerEnv.put("METADB_MAX_SLOTS", Integer.toString(slots));
+    writerEnv.put("METADB_CLAIM_TIMEOUT_MS", "0");
+    return this;
+  }
+
+  /** Writers' rhythm: bursts of 1..burstMax events, pauses of 0..pauseMaxMs, idlePercent long idles. */
+  Harness rhythm(int burstMax, int pauseMaxMs, int idlePercent) {
+    this.burstMax = burstMax;
+    this.pauseMaxMs = pauseMaxMs;
+    this.idlePercent = idlePercent;
+    return this;
+  }
+
+  // ---- processes -------------------------------------------------------------------------
+
+  ChildProcess startWriter() throws IOException {
+    String tag = "w" + writerNumber++;
+    ChildProcess writer = ChildProcess.start(
+        "writer " + tag, FaultWriter.class, writerEnv, line -> books.writerLine(tag, line),
+        home.dir().toString(), tag, Long.toString(random.nextLong()), Integer.toString(burstMax),
+        Integer.toString(pauseMaxMs), Integer.toString(idlePercent), stopFile.toString());
+    writers.add(writer);
+    return writer;
+  }
+
+  void startWriters(int n) throws IOException {
+    for (int i = 0; i < n; i++) {
+      startWriter();
+    }
+  }
+
+  List<ChildProcess> liveWriters() {
+    return writers.stream().filter(ChildProcess::isAlive).toList();
+  }
+
+  void startIngester() throws IOException {
+    ingester = ChildProcess.metadb("ingester", "ingest", "--home", home.dir().toString(), "--batch-size", "500", "--max-latency-ms", "100");
+  }
+
+  ChildProcess ingester() {
+    return ingester;
+  }
+
+  ChildProcess replay() {
+    return replay;
+  }
+
+  /** Faults are being injected: replays may fail (exit 1) and say so. */
+  void faultActive(boolean active) {
+    faultActive = active;
+  }
+
+  /** The ingester may stop by itself (exit 1 with a reason) and is then restarted. */
+  void ingesterMayExit(boolean may) {
+    ingesterMayExit = may;
+  }
+
+  void count(String fault) {
+    faults.merge(fault, 1L, Long::sum);
+  }
+
+  long faultsInjected() {
+    return faults.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** SIGKILL of a random live writer, replaced by a new one; false when none was alive. */
+  boolean killWriter() throws IOException, InterruptedException {
+    List<ChildProcess> live = liveWriters();
+    if (live.isEmpty()) {
+      return false;
+    }
+    ChildProcess victim = live.get(random.nextInt(live.size()));
+    victim.kill9();
+    books.killed(victim.role.substring("writer ".length()));
+    count("kill -9 writer");
+    startWriter();
+    return true;
+  }
+
+  /** SIGKILL of the ingester, restarted at once; false when it was not running. */
+  boolean killIngester() throws IOException, InterruptedException {
+    if (ingester == null || !ingester.isAlive()) {
+      return false;
+    }
+    ingester.kill9();
+    count("kill -9 ingester");
+    startIngester();
+    return true;
+  }
+
+  /**
+   * SIGKILL of the running replay (the next tick starts another); false when none ran. A kill
+   * after the replay committed part of today's spool file and before it reached the file's end
+   * also counts as "kill -9 replay mid-file".
+   */
+  boolean killReplay() throws InterruptedException {
+    if (replay == null || !replay.isAlive()) {
+      return false;
+    }
+    replay.kill9();
+    count("kill -9 replay");
+    long offset = ledgerOffset();
+    if (offset > offsetAtReplayStart && offset < spoolSize()) {
+      count("kill -9 replay mid-file");
+    }
+    return true;
+  }
+
+  /** Replay's committed offset in today's spool file (0 when it has none). */
+  long ledgerOffset() {
+    if (!Files.exists(home.metaDb())) {
+      return 0;
+    }
+    try (Connection c = Audit.openReadOnly(home.metaDb());
+        PreparedStatement s = c.prepareStatement("SELECT coalesce(max(byte_offset), 0) FROM replay_ledger WHERE file = ?")) {
+      s.setString(1, home.spoolFileToday().toString());
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      return 0;
+    }
+  }
+
+  private long spoolSize() {
+    try {
+      return Files.size(home.spoolFileToday());
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Keeps the roles going: collects exited children (noting unexpected exits), restarts the
+   * ingester if it stopped, starts the next replay run when the last one finished.
+   */
+  void tick() throws IOException, InterruptedException {
+    for (ChildProcess w : writers) {
+      if (!w.isAlive() && !w.wasKilled() && !finished.contains(w)) {
+        finished.add(w);
+        expect(w, w.await(EXIT) == 0 && w.crashLines().isEmpty());
+      }
+    }
+    if (ingester != null && !ingester.isAlive() && !ingester.wasKilled()) {
+      int code = ingester.await(EXIT);
+      expect(ingester, ingesterMayExit && code == 1 && ingester.crashLines().isEmpty());
+      startIngester();
+    }
+    if (replay != null && !replay.isAlive()) {
+      if (!replay.wasKilled()) {
+        int code = replay.await(EXIT);
+        replayRuns++;
+        if (code != 0) {
+          replayFailures++;
+        }
+        expect(replay, (code == 0 || (code == 1 && replayStartedDuringFault)) && replay.crashLines().isEmpty());
+      }
+      replay = null;
+    }
+    if (replay == null && replaying) {
+      replayStartedDuringFault = faultActive;
+      offsetAtReplayStart = ledgerOffset();
+      replay = ChildProcess.metadb("replay", "replay", "--home", home.dir().toString());
+    }
+  }
+
+  /** Ticks for {@code millis}, every 50 ms. */
+  void run(long millis) throws IOException, InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    do {
+      tick();
+      Thread.sleep(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+    } while (System.nanoTime() < end);
+  }
+
+  /** Asks every writer to stop at its next burst boundary and waits for them. */
+  void stopWriters() throws IOException, InterruptedException {
+    Files.writeString(stopFile, "stop");
+    for (ChildProcess w : writers) {
+      if (!w.wasKilled() && !finished.contains(w)) {
+        finished.add(w);
+        expect(w, w.await(EXIT) == 0 && w.crashLines().isEmpty());
+      }
+    }
+  }
+
+  /**
+   * With the writers stopped and the faults over, keeps the ingester and replays running until
+   * every recorded event is in meta.db. Returns the milliseconds that took, or -1 after {@code
+   * timeout} (the final drain and audit then say what is wrong).
+   */
+  long recover(Duration timeout) throws IOException, InterruptedException, SQLException {
+    faultActive(false);
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    long excused = 0;
+    for (Path dir : removedQueues) {
+      excused += Audit.idsInQueue(dir).size();
+    }
+    while (System.nanoTime() < deadline) {
+      tick();
+      if (Audit.totalRows(home) >= books.recorded() - excused && Audit.check(home, books, removedQueues, id -> false).missing() == 0) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      }
+      Thread.sleep(200);
+    }
+    return -1;
+  }
+
+  /**
+   * Stops the running ingester (SIGTERM: it commits and exits 0) and the replay runs, then drains
+   * what is left: {@code metadb ingest --once} and one {@code metadb replay}, each expected to exit
+   * 0 ({@code replayExit} when the test expects quarantined lines).
+   */
+  void finalDrain(int replayExit) throws IOException, InterruptedException {
+    replaying = false;
+    if (replay != null) {
+      if (replay.isAlive()) {
+        replay.await(EXIT);
+      }
+      tick();
+    }
+    if (ingester != null && ingester.isAlive()) {
+      ingester.terminate();
+      expect(ingester, ingester.await(EXIT) == 0 && ingester.crashLines().isEmpty());
+    }
+    ChildProcess once = ChildProcess.metadb("final ingest", "ingest", "--home", home.dir().toString(), "--once");
+    int code = once.await(EXIT);
+    if (code == 1 && String.join("\n", once.stderr()).contains("--skip-missing")) {
+      operatorSteps.add("ingest --once refused: " + firstLine(once.stderr(), "checkpoint") + "; rerun with --skip-missing");
+      once = ChildProcess.metadb("final ingest --skip-missing", "ingest", "--home", home.dir().toString(), "--once", "--skip-missing");
+      code = once.await(EXIT);
+    }
+    expect(once, code == 0 && once.crashLines().isEmpty());
+    ChildProcess last = ChildProcess.metadb("final replay", "replay", "--home", home.dir().toString());
+    expect(last, last.await(EXIT) == replayExit && last.crashLines().isEmpty());
+  }
+
+  Audit.Result audit() throws SQLException, IOException {
+    return Audit.check(home, books, removedQueues, id -> false);
+  }
+
+  /**
+   * Appends this test's row to the results file (before any assertion, so a failure's figures
+   * are kept), then fails the test if the books do not balance, recovery timed out, or a child
+   * misbehaved.
+   */
+  void report(String faultClass, String variant, Audit.Result a, long recoveryMs, long startedNanos, String notes)
+      throws IOException {
+    Map<String, Long> excused = new TreeMap<>();
+    if (a.lostWithRemovedQueue() > 0) {
+      excused.put("queued into a queue directory removed before ingestion", a.lostWithRemovedQueue());
+    }
+    if (a.inFlightAtKill() > 0) {
+      excused.put("in flight when its writer was killed (stored, never reported)", a.inFlightAtKill());
+    }
+    if (a.failedLanded() > 0) {
+      excused.put("reported FAILED, landed anyway", a.failedLanded());
+    }
+    List<String> noteParts = new ArrayList<>();
+    if (notes != null && !notes.isBlank()) {
+      noteParts.add(notes);
+    }
+    noteParts.addAll(operatorSteps);
+    boolean ok = a.balanced() && unexpected.isEmpty() && recoveryMs >= 0;
+    Results.append(new ResultRow(
+        Results.RUN, name, faultClass, variant, Long.toString(seed.value()), Scale.FULL, faults, faultsInjected(),
+        a.recorded(), a.queued(), a.spooled(), a.failed(), a.landed(), a.duplicates(), a.missing(), a.unknown(),
+        excused, QuarantineReasons.byKind(home), recoveryMs,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), ok, String.join("; ", noteParts)));
+    System.out.println("[faults] " + name + " " + variant + ": " + a.summary() + "; recovery " + recoveryMs + " ms; faults " + faults);
+    if (!unexpected.isEmpty()) {
+      throw new AssertionError(name + " (seed " + seed.value() + "): children did what their role does not allow:\n  "
+          + String.join("\n  ", unexpected));
+    }
+    if (!a.balanced()) {
+      throw new AssertionError(name + " (seed " + seed.value() + "): the books do not balance: " + a.summary());
+    }
+    if (recoveryMs < 0) {
+      throw new AssertionError(name + " (seed " + seed.value() + "): not every recorded event was in meta.db within the recovery limit "
+          + "(the final drain then balanced the books: " + a.summary() + ")");
+    }
+  }
+
+  /** Children that did something their role does not allow, described; empty when all behaved. */
+  List<String> unexpected() {
+    return List.copyOf(unexpected);
+  }
+
+  long replayRuns() {
+    return replayRuns;
+  }
+
+  long replayFailures() {
+    return replayFailures;
+  }
+
+  private void expect(ChildProcess child, boolean asExpected) {
+    if (!asExpected) {
+      unexpected.add(child.describe() + (child.crashLines().isEmpty() ? "" : "\n    crash lines: " + child.crashLines()));
+    }
+  }
+
+  private static String firstLine(List<String> lines, String containing) {
+    return lines.stream().filter(l -> l.contains(containing)).findFirst().orElse(lines.isEmpty() ? "" : lines.get(0));
+  }
+
+  /** The test passed: the home may be deleted on close. */
+  void passed() {
+    passed = true;
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    List<ChildProcess> all = new ArrayList<>(writers);
+    all.add(ingester);
+    all.add(replay);
+    for (ChildProcess child : all) {
+      if (child != null) {
+        child.close();
+      }
+    }
+    unmountAllUnder(root);
+    if (passed) {
+      deleteTree(root);
+    } else {
+      System.out.println("[faults] " + name + ": kept " + root + " for inspection");
+    }
+  }
+
+  /** Unmounts every mount at or under {@code dir}, deepest first (a test that failed half way). */
+  static void unmountAllUnder(Path dir) throws IOException, InterruptedException {
+    String prefix = dir.toAbsolutePath().normalize().toString();
+    List<String> mounts = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mounts"), StandardCharsets.UTF_8)) {
+      String[] fields = line.split(" ");
+      if (fields.length > 1 && (fields[1].equals(prefix) || fields[1].startsWith(prefix + "/"))) {
+        mounts.add(fields[1]);
+      }
+    }
+    mounts.sort(Comparator.comparingInt(String::length).reversed());
+    for (String mount : mounts) {
+      Tmpfs.unmount(Path.of(mount));
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
