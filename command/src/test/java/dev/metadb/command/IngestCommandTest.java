@@ -74,6 +74,38 @@ class IngestCommandTest {
   }
 
   @Test
+  void sigtermWhileAnotherProcessHoldsTheWriteLockStillExitsWithinTwoSecondsAndLosesNothing() throws Exception {
+    Child first = Child.start(WriterChild.class, home(), "1");
+    assertEquals(0, first.await(START), first.err().toString());
+    try (Child ingest = Child.start(Main.class, "ingest", "--home", home(), "--max-latency-ms", "10")) {
+      assertTrue(ingest.awaitErr(l -> l.contains("running (pid"), START), ingest.err().toString());
+      awaitRows(1);
+      Child writer;
+      try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + Path.of(home(), "meta.db"));
+          Statement s = holder.createStatement()) {
+        s.execute("BEGIN IMMEDIATE");
+        writer = Child.start(WriterChild.class, home(), "100");
+        assertEquals(0, writer.await(START), writer.err().toString());
+        // The ingester has taken the 100 entries and waits inside SQLite's 10 s busy timeout.
+        Thread.sleep(500);
+        long signalled = System.nanoTime();
+        assertTrue(ingest.process.toHandle().destroy());
+        assertEquals(0, ingest.await(Duration.ofSeconds(10)), ingest.err().toString());
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+        assertTrue(tookMillis < 2_000, "exit took " + tookMillis + " ms");
+        assertTrue(ingest.err().stream().anyMatch(l -> l.contains("stopping without it")), ingest.err().toString());
+        s.execute("ROLLBACK");
+      }
+      assertEquals(1, rows());
+      Run rest = Run.of("ingest", "--once", "--home", home());
+      assertEquals(0, rest.exit(), rest.err());
+      Set<String> acknowledged = acknowledged(first.out());
+      acknowledged.addAll(acknowledged(writer.out()));
+      assertEquals(acknowledged, eventIds());
+    }
+  }
+
+  @Test
   void sigintStopsTooAndASecondIngesterIsRefused() throws Exception {
     try (Child ingest = Child.start(Main.class, "ingest", "--home", home())) {
       assertTrue(ingest.awaitErr(l -> l.contains("running (pid"), START), ingest.err().toString());
@@ -154,6 +186,14 @@ class IngestCommandTest {
       }
     }
     return ids;
+  }
+
+  private void awaitRows(long rows) throws Exception {
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!Files.exists(Path.of(home(), "meta.db")) || rows() < rows) {
+      assertTrue(System.nanoTime() < deadline, "rows did not reach " + rows);
+      Thread.sleep(20);
+    }
   }
 
   private long rows() throws Exception {
