@@ -64,7 +64,7 @@ class IngestCommandTest {
       Set<String> acknowledged = acknowledged(writer.out());
       acknowledged.addAll(acknowledged(first.out()));
 
-      Run rest = Run.of("ingest", "--once", "--home", home());
+      CommandRun rest = CommandRun.of("ingest", "--once", "--home", home());
       assertEquals(0, rest.exit(), rest.err());
       assertEquals(acknowledged.size(), rows());
       assertEquals(acknowledged, eventIds());
@@ -74,14 +74,46 @@ class IngestCommandTest {
   }
 
   @Test
+  void sigtermWhileAnotherProcessHoldsTheWriteLockStillExitsWithinTwoSecondsAndLosesNothing() throws Exception {
+    Child first = Child.start(WriterChild.class, home(), "1");
+    assertEquals(0, first.await(START), first.err().toString());
+    try (Child ingest = Child.start(Main.class, "ingest", "--home", home(), "--max-latency-ms", "10")) {
+      assertTrue(ingest.awaitErr(l -> l.contains("running (pid"), START), ingest.err().toString());
+      awaitRows(1);
+      Child writer;
+      try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + Path.of(home(), "meta.db"));
+          Statement s = holder.createStatement()) {
+        s.execute("BEGIN IMMEDIATE");
+        writer = Child.start(WriterChild.class, home(), "100");
+        assertEquals(0, writer.await(START), writer.err().toString());
+        // The ingester has taken the 100 entries and waits inside SQLite's 10 s busy timeout.
+        Thread.sleep(500);
+        long signalled = System.nanoTime();
+        assertTrue(ingest.process.toHandle().destroy());
+        assertEquals(0, ingest.await(Duration.ofSeconds(10)), ingest.err().toString());
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+        assertTrue(tookMillis < 2_000, "exit took " + tookMillis + " ms");
+        assertTrue(ingest.err().stream().anyMatch(l -> l.contains("stopping without it")), ingest.err().toString());
+        s.execute("ROLLBACK");
+      }
+      assertEquals(1, rows());
+      CommandRun rest = CommandRun.of("ingest", "--once", "--home", home());
+      assertEquals(0, rest.exit(), rest.err());
+      Set<String> acknowledged = acknowledged(first.out());
+      acknowledged.addAll(acknowledged(writer.out()));
+      assertEquals(acknowledged, eventIds());
+    }
+  }
+
+  @Test
   void sigintStopsTooAndASecondIngesterIsRefused() throws Exception {
     try (Child ingest = Child.start(Main.class, "ingest", "--home", home())) {
       assertTrue(ingest.awaitErr(l -> l.contains("running (pid"), START), ingest.err().toString());
-      Run second = Run.of("ingest", "--once", "--home", home());
+      CommandRun second = CommandRun.of("ingest", "--once", "--home", home());
       assertEquals(1, second.exit());
       assertEquals("metadb ingest: another ingester (pid " + ingest.pid() + ") is running", second.err().strip());
 
-      Run status = Run.of("status", "--json", "--home", home());
+      CommandRun status = CommandRun.of("status", "--json", "--home", home());
       assertEquals(0, status.exit(), status.err());
       JsonNode json = JSON.readTree(status.out());
       assertEquals(ingest.pid(), json.get("ingester_pid").asLong());
@@ -92,7 +124,7 @@ class IngestCommandTest {
       assertEquals(0, ingest.await(Duration.ofSeconds(10)), ingest.err().toString());
       assertTrue(System.nanoTime() - signalled < TimeUnit.SECONDS.toNanos(2));
     }
-    Run status = Run.of("status", "--home", home());
+    CommandRun status = CommandRun.of("status", "--home", home());
     assertEquals(0, status.exit(), status.err());
     assertTrue(status.out().contains("ingester      not running"), status.out());
   }
@@ -103,10 +135,10 @@ class IngestCommandTest {
         Statement s = db.connection().createStatement()) {
       s.execute("PRAGMA user_version = 9");
     }
-    Run ingest = Run.of("ingest", "--once", "--home", home());
+    CommandRun ingest = CommandRun.of("ingest", "--once", "--home", home());
     assertEquals(3, ingest.exit());
     assertEquals("metadb ingest: meta.db schema v9 is newer than this metadb (v2)", ingest.err().strip());
-    Run status = Run.of("status", "--home", home());
+    CommandRun status = CommandRun.of("status", "--home", home());
     assertEquals(3, status.exit());
     assertEquals("metadb status: meta.db schema v9 is newer than this metadb (v2)", status.err().strip());
   }
@@ -116,20 +148,20 @@ class IngestCommandTest {
     Path file = Files.createDirectories(Path.of(home())).resolve("meta.db");
     byte[] content = "important notes, not a database\n".repeat(100).getBytes(StandardCharsets.UTF_8);
     Files.write(file, content);
-    Run ingest = Run.of("ingest", "--once", "--home", home());
+    CommandRun ingest = CommandRun.of("ingest", "--once", "--home", home());
     assertEquals(1, ingest.exit());
     assertTrue(ingest.err().contains(file + " is not a SQLite database; nothing was written to it"), ingest.err());
-    assertEquals(1, Run.of("status", "--home", home()).exit());
+    assertEquals(1, CommandRun.of("status", "--home", home()).exit());
     assertArrayEquals(content, Files.readAllBytes(file));
   }
 
   @Test
   void badOptionsExitTwoAndHelpShowsExamples() {
-    Run bad = Run.of("ingest", "--once", "--batch-size", "0", "--home", home());
+    CommandRun bad = CommandRun.of("ingest", "--once", "--batch-size", "0", "--home", home());
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("--batch-size must be between 1 and 1000000, got 0"), bad.err());
     for (String command : List.of("ingest", "status")) {
-      Run help = Run.of(command, "--help");
+      CommandRun help = CommandRun.of(command, "--help");
       assertEquals(0, help.exit());
       assertTrue(help.out().contains("Examples:") && help.out().contains("metadb " + command), help.out());
     }
@@ -154,6 +186,14 @@ class IngestCommandTest {
       }
     }
     return ids;
+  }
+
+  private void awaitRows(long rows) throws Exception {
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!Files.exists(Path.of(home(), "meta.db")) || rows() < rows) {
+      assertTrue(System.nanoTime() < deadline, "rows did not reach " + rows);
+      Thread.sleep(20);
+    }
   }
 
   private long rows() throws Exception {
