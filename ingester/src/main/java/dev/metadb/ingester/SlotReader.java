@@ -58,6 +58,10 @@ final class SlotReader implements AutoCloseable {
       } else {
         reader.positionAfter(checkpoint, skipMissing, log);
       }
+      // Chronicle binds a tailer to the first thread that reads it. Positioning reads on the
+      // opening thread, but the loop may run on another (metadb ingest runs it on a worker so a
+      // stop can give up on a stuck commit): hand the tailer over to whichever thread reads next.
+      reader.tailer.singleThreadedCheckReset();
       return reader;
     } catch (CheckpointMissingException | RuntimeException e) {
       reader.close();
