@@ -1,5 +1,9 @@
 package dev.metadb.faults;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -12,7 +16,7 @@ import java.util.Set;
  * <p>RECORDED means QUEUED or SPOOLED: metadb promised to store it, so it must land in meta.db
  * exactly once. FAILED means the writer was told the event is not stored.
  *
- * <p>Thread-safe: the output pumps of all writer processes write here at once.
+ * <p>Thread-safe.
  */
 final class Books {
   enum Status { QUEUED, SPOOLED, FAILED }
@@ -28,6 +32,23 @@ final class Books {
   private final Map<String, Long> lastSeq = new HashMap<>();
   private final Set<String> killed = new HashSet<>();
   private final Map<Status, Long> counts = new HashMap<>();
+  private final Map<String, Long> reasons = new HashMap<>();
+
+  /**
+   * Enters a finished writer's output file ({@link FaultWriter}'s protocol). Only complete lines
+   * count: a line cut short by SIGKILL was not fully reported, so its event is treated as the
+   * in-flight one.
+   */
+  void readWriterOutput(String tag, Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    int end = text.lastIndexOf('\n');
+    if (end < 0) {
+      return;
+    }
+    for (String line : text.substring(0, end).split("\n")) {
+      writerLine(tag, line);
+    }
+  }
 
   /** Parses one line of {@link FaultWriter}'s output protocol; other lines are ignored. */
   void writerLine(String tag, String line) {
@@ -44,7 +65,22 @@ final class Books {
       return;
     }
     int space = line.indexOf(' ', 2);
-    told(tag, Long.parseLong(line.substring(2, space)), line.substring(space + 1), status);
+    int idEnd = line.indexOf(' ', space + 1);
+    String id = idEnd < 0 ? line.substring(space + 1) : line.substring(space + 1, idEnd);
+    told(tag, Long.parseLong(line.substring(2, space)), id, status);
+    if (idEnd > 0) {
+      reason(status, line.substring(idEnd + 1));
+    }
+  }
+
+  private synchronized void reason(Status status, String reason) {
+    String kind = reason.replaceAll("/[^ :;]*", "<path>").replaceAll("[0-9]+", "N");
+    reasons.merge(status + ": " + (kind.length() > 120 ? kind.substring(0, 117) + "..." : kind), 1L, Long::sum);
+  }
+
+  /** Why events were spooled or failed, by kind of reason (paths and numbers blanked), with counts. */
+  synchronized Map<String, Long> reasons() {
+    return new java.util.TreeMap<>(reasons);
   }
 
   synchronized void told(String tag, long seq, String eventId, Status status) {

@@ -6,7 +6,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,26 +38,51 @@ final class ChildProcess implements AutoCloseable {
   private final Deque<String> err = new ArrayDeque<>();
   private final List<Thread> pumps = new ArrayList<>();
   private final List<String> crashLines = new ArrayList<>();
+  private final Path stdoutFile;
+  private final java.util.Set<String> said = new java.util.HashSet<>();
   private boolean killed;
 
-  private ChildProcess(String role, Process process, Consumer<String> stdout) {
+  private ChildProcess(String role, Process process, Path log, Path stdoutFile) throws IOException {
     this.role = role;
     this.process = process;
-    pumps.add(pump(process.getInputStream(), out, stdout));
-    pumps.add(pump(process.getErrorStream(), err, this::watchForCrash));
+    this.stdoutFile = stdoutFile;
+    if (stdoutFile == null) {
+      pumps.add(pump(process.getInputStream(), out, line -> {}, log == null ? null : Path.of(log + ".out")));
+    }
+    pumps.add(pump(process.getErrorStream(), err, this::watchForCrash, log == null ? null : Path.of(log + ".err")));
   }
 
-  /** Starts {@code main} with {@code args} in a child JVM; stdout lines go to {@code stdout}. */
-  static ChildProcess start(String role, Class<?> main, Map<String, String> env, Consumer<String> stdout, String... args)
+  /**
+   * Starts {@code main} with {@code args} in a child JVM. With a {@code logDir}, stdout and stderr
+   * are copied to {@code <logDir>/<role>-<pid>.out|.err}; with {@code stdoutToFile}, stdout goes
+   * straight to {@code <logDir>/<role>.out} instead of a pipe (a writer's account of what it was
+   * told, read back whole after it exited or was killed: no pipe, nothing in flight).
+   */
+  static ChildProcess start(String role, Class<?> main, Map<String, String> env, Path logDir, boolean stdoutToFile, String... args)
       throws IOException {
     ProcessBuilder builder = ChildJvm.builder(main, env, args);
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    return new ChildProcess(role, builder.start(), stdout);
+    Path stdoutFile = null;
+    if (logDir != null) {
+      Files.createDirectories(logDir);
+    }
+    if (stdoutToFile) {
+      stdoutFile = logDir.resolve(role.replace(' ', '-') + ".out");
+      builder.redirectOutput(stdoutFile.toFile());
+    }
+    Process process = builder.start();
+    Path log = logDir == null ? null : logDir.resolve(role.replace(' ', '-') + "-" + process.pid());
+    return new ChildProcess(role, process, log, stdoutFile);
   }
 
   /** {@code metadb ARGS} in a child JVM, through the command's real entry point. */
-  static ChildProcess metadb(String role, String... args) throws IOException {
-    return start(role, Main.class, Map.of(), line -> {}, args);
+  static ChildProcess metadb(Path logDir, String role, String... args) throws IOException {
+    return start(role, Main.class, Map.of(), logDir, false, args);
+  }
+
+  /** Where stdout went when it went to a file, else null. */
+  Path stdoutFile() {
+    return stdoutFile;
   }
 
   long pid() {
@@ -126,7 +154,30 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** Whether stderr has shown a line containing {@code text} (seen lines are kept, not only the last ones). */
+  boolean saidOnStderr(String text) {
+    synchronized (said) {
+      if (said.contains(text)) {
+        return true;
+      }
+    }
+    for (String line : stderr()) {
+      if (line.contains(text)) {
+        synchronized (said) {
+          said.add(text);
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void watchForCrash(String line) {
+    if (line.contains("running (pid")) {
+      synchronized (said) {
+        said.add("running (pid");
+      }
+    }
     if (line.startsWith("\tat ") || line.contains("Exception in thread") || line.contains("A fatal error has been detected")) {
       synchronized (crashLines) {
         if (crashLines.size() < 20) {
@@ -151,10 +202,13 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
-  private static Thread pump(InputStream stream, Deque<String> kept, Consumer<String> consumer) {
+  private static Thread pump(InputStream stream, Deque<String> kept, Consumer<String> consumer, Path copy) {
     Thread t = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+          Writer copyTo = copy == null ? Writer.nullWriter() : Files.newBufferedWriter(copy, StandardCharsets.UTF_8)) {
         for (String line; (line = reader.readLine()) != null; ) {
+          copyTo.write(line);
+          copyTo.write('\n');
           consumer.accept(line);
           synchronized (kept) {
             kept.addLast(line);

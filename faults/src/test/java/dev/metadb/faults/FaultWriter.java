@@ -28,8 +28,8 @@ import java.util.Random;
  * <pre>
  *   START tag pid
  *   Q seq event_id      record returned QUEUED     (the writer was told: recorded)
- *   S seq event_id      record returned SPOOLED    (the writer was told: recorded)
- *   F seq event_id      record returned FAILED     (the writer was told: not stored)
+ *   S seq event_id why  record returned SPOOLED    (the writer was told: recorded)
+ *   F seq event_id why  record returned FAILED     (the writer was told: not stored)
  *   END n
  * </pre>
  *
@@ -59,7 +59,8 @@ public final class FaultWriter {
           Table table = tables[random.nextInt(tables.length)];
           Event event = EventValidator.fromJson(table, EventFactory.data(table, tag, seq, random));
           RecordResult result = db.record(event);
-          out.println(code(result.status()) + " " + seq + " " + result.eventId());
+          out.println(code(result.status()) + " " + seq + " " + result.eventId()
+              + (result.reason() == null ? "" : " " + result.reason().replace('\n', ' ')));
           out.flush();
         }
         long pause = random.nextInt(100) < idlePercent ? 500 + random.nextInt(2000) : random.nextInt(pauseMaxMs + 1);

@@ -47,30 +47,37 @@ final class Harness implements AutoCloseable {
   final Map<String, Long> faults = new TreeMap<>();
   /** Queue directories moved aside and not restored: what they hold is excused, if QUEUED. */
   final List<Path> removedQueues = new ArrayList<>();
-  /** Operator actions the recovery needed beyond restarting processes (for the report). */
-  final List<String> operatorSteps = new ArrayList<>();
+  /** Operator actions the recovery needed beyond restarting processes, counted (for the report). */
+  final Map<String, Long> operatorSteps = new TreeMap<>();
 
   private final Path stopFile;
+  /** Every child's stdout and stderr, copied (kept with the home when a test fails). */
+  final Path logs;
   private final Map<String, String> writerEnv = new HashMap<>();
   private final List<ChildProcess> writers = new ArrayList<>();
   private final List<String> unexpected = new ArrayList<>();
+  private final List<String> violations = new ArrayList<>();
   private final List<ChildProcess> finished = new ArrayList<>();
+  private final Map<ChildProcess, String> writerTags = new HashMap<>();
+  private final Map<String, Long> steps = new HashMap<>();
   private ChildProcess ingester;
   private ChildProcess replay;
   private boolean replayStartedDuringFault;
   private boolean replaying = true;
   private boolean faultActive;
+  private long faultsOverNanos;
   private boolean ingesterMayExit;
+  private boolean skipMissing;
   private int writerNumber;
   private int burstMax = 50;
   private int pauseMaxMs = 20;
-  private int idlePercent = 5;
+  private int idlePercent = 2;
   private long replayRuns;
   private long offsetAtReplayStart;
   private long replayFailures;
   private boolean passed;
 
-  Harness(String test, Seed seed) throws IOException {
+  Harness(String test, Seed seed) throws IOException, InterruptedException {
     this.name = test;
     this.seed = seed;
     this.random = seed.random();
@@ -81,6 +88,7 @@ final class Harness implements AutoCloseable {
     Files.createDirectories(root);
     this.home = new Home(root.resolve("home"));
     this.stopFile = root.resolve("stop-writers");
+    this.logs = root.resolve("children");
   }
 
   /** Writers may claim at most {@code slots} slots, without waiting: the rest record to the spool. */
@@ -103,11 +111,48 @@ final class Harness implements AutoCloseable {
   ChildProcess startWriter() throws IOException {
     String tag = "w" + writerNumber++;
     ChildProcess writer = ChildProcess.start(
-        "writer " + tag, FaultWriter.class, writerEnv, line -> books.writerLine(tag, line),
+        "writer-" + tag, FaultWriter.class, writerEnv, logs, true,
         home.dir().toString(), tag, Long.toString(random.nextLong()), Integer.toString(burstMax),
         Integer.toString(pauseMaxMs), Integer.toString(idlePercent), stopFile.toString());
     writers.add(writer);
+    writerTags.put(writer, tag);
     return writer;
+  }
+
+  /** A {@link StepWriter}: recorded one event per {@link #step}; its slot is claimed at start. */
+  ChildProcess startStepWriter(String tag) throws IOException, InterruptedException {
+    ChildProcess writer = ChildProcess.start(
+        "writer-" + tag, StepWriter.class, writerEnv, logs, true, home.dir().toString(), tag, root.toString());
+    writers.add(writer);
+    writerTags.put(writer, tag);
+    steps.put(tag, 0L);
+    awaitLine(writer, 1, "START");
+    return writer;
+  }
+
+  /** Makes step writer {@code tag} record one event; returns what it printed for it. */
+  String step(String tag) throws IOException, InterruptedException {
+    long k = steps.get(tag);
+    steps.put(tag, k + 1);
+    Files.writeString(root.resolve(tag + "-step-" + k), "go");
+    ChildProcess writer = writerTags.entrySet().stream().filter(e -> e.getValue().equals(tag)).findFirst().orElseThrow().getKey();
+    return awaitLine(writer, (int) k + 2, "step " + k);
+  }
+
+  private String awaitLine(ChildProcess writer, int lines, String what) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + EXIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      String text = Files.readString(writer.stdoutFile(), StandardCharsets.UTF_8);
+      String[] got = text.split("\n");
+      if (text.endsWith("\n") && got.length >= lines) {
+        return got[lines - 1];
+      }
+      if (!writer.isAlive()) {
+        throw new AssertionError(writer.describe() + " exited before " + what);
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError(writer.role + " did not print " + what + " within " + EXIT);
   }
 
   void startWriters(int n) throws IOException {
@@ -121,7 +166,17 @@ final class Harness implements AutoCloseable {
   }
 
   void startIngester() throws IOException {
-    ingester = ChildProcess.metadb("ingester", "ingest", "--home", home.dir().toString(), "--batch-size", "500", "--max-latency-ms", "100");
+    List<String> args = new ArrayList<>(List.of("ingest", "--home", home.dir().toString(), "--batch-size", "500", "--max-latency-ms", "100"));
+    if (skipMissing) {
+      args.add("--skip-missing");
+    }
+    ingester = ChildProcess.metadb(logs, "ingester", args.toArray(String[]::new));
+  }
+
+  /** Counts an operator action by its kind (paths, numbers and hex blanked). */
+  void operatorStep(String step) {
+    String kind = step.replaceAll("/[^ :;)]*", "<path>").replaceAll("0x[0-9a-f]+", "0x…").replaceAll("[0-9]+", "N");
+    operatorSteps.merge(kind, 1L, Long::sum);
   }
 
   ChildProcess ingester() {
@@ -137,6 +192,28 @@ final class Harness implements AutoCloseable {
     faultActive = active;
   }
 
+  /** The last fault is over (space returned, lock released, last kill): recovery is timed from here. */
+  void faultsOver() {
+    faultActive = false;
+    faultsOverNanos = System.nanoTime();
+  }
+
+  /** Lines containing {@code text} in the stderr copies of every child whose role starts with {@code role}. */
+  long countInLogs(String role, String text) throws IOException {
+    if (!Files.isDirectory(logs)) {
+      return 0;
+    }
+    long n = 0;
+    try (Stream<Path> files = Files.list(logs)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith(role.replace(' ', '-')) && p.toString().endsWith(".err")).toList()) {
+        try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+          n += lines.filter(l -> l.contains(text)).count();
+        }
+      }
+    }
+    return n;
+  }
+
   /** The ingester may stop by itself (exit 1 with a reason) and is then restarted. */
   void ingesterMayExit(boolean may) {
     ingesterMayExit = may;
@@ -150,23 +227,53 @@ final class Harness implements AutoCloseable {
     return faults.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** SIGKILL of a random live writer, replaced by a new one; false when none was alive. */
+  /** Whether a writer has reported at least one record call (its JVM is up and recording). */
+  boolean writerReady(ChildProcess w) {
+    try {
+      return Files.size(w.stdoutFile()) > 48; // more than the START line
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether the ingester is running its loop ("running (pid N)" on stderr). */
+  boolean ingesterReady() {
+    return ingester != null && ingester.isAlive() && ingester.saidOnStderr("running (pid");
+  }
+
+  /**
+   * Ticks until every live writer has recorded something and the ingester runs: on a loaded
+   * machine a JVM can take seconds to start, and a fault injected before then tests nothing.
+   */
+  void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!(liveWriters().stream().allMatch(this::writerReady) && (ingester == null || ingesterReady()))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + ": writers and ingester not running after " + timeout);
+      }
+      tick();
+      Thread.sleep(50);
+    }
+  }
+
+  /** SIGKILL of a random writer that is recording, replaced by a new one; false when none was. */
   boolean killWriter() throws IOException, InterruptedException {
-    List<ChildProcess> live = liveWriters();
+    List<ChildProcess> live = liveWriters().stream().filter(this::writerReady).toList();
     if (live.isEmpty()) {
       return false;
     }
     ChildProcess victim = live.get(random.nextInt(live.size()));
     victim.kill9();
-    books.killed(victim.role.substring("writer ".length()));
+    books.killed(writerTags.get(victim));
+    settle(victim);
     count("kill -9 writer");
     startWriter();
     return true;
   }
 
-  /** SIGKILL of the ingester, restarted at once; false when it was not running. */
+  /** SIGKILL of the ingester (once it runs its loop), restarted at once; false when it was not running. */
   boolean killIngester() throws IOException, InterruptedException {
-    if (ingester == null || !ingester.isAlive()) {
+    if (!ingesterReady()) {
       return false;
     }
     ingester.kill9();
@@ -223,14 +330,17 @@ final class Harness implements AutoCloseable {
    */
   void tick() throws IOException, InterruptedException {
     for (ChildProcess w : writers) {
-      if (!w.isAlive() && !w.wasKilled() && !finished.contains(w)) {
-        finished.add(w);
-        expect(w, w.await(EXIT) == 0 && w.crashLines().isEmpty());
+      if (!w.isAlive() && !finished.contains(w)) {
+        settle(w);
       }
     }
     if (ingester != null && !ingester.isAlive() && !ingester.wasKilled()) {
       int code = ingester.await(EXIT);
       expect(ingester, ingesterMayExit && code == 1 && ingester.crashLines().isEmpty());
+      if (code == 1 && ingester.saidOnStderr("--skip-missing")) {
+        operatorStep("ingester stopped (" + firstLine(ingester.stderr(), "checkpoint") + "): restarted it with --skip-missing");
+        skipMissing = true;
+      }
       startIngester();
     }
     if (replay != null && !replay.isAlive()) {
@@ -247,7 +357,7 @@ final class Harness implements AutoCloseable {
     if (replay == null && replaying) {
       replayStartedDuringFault = faultActive;
       offsetAtReplayStart = ledgerOffset();
-      replay = ChildProcess.metadb("replay", "replay", "--home", home.dir().toString());
+      replay = ChildProcess.metadb(logs, "replay", "replay", "--home", home.dir().toString());
     }
   }
 
@@ -260,26 +370,39 @@ final class Harness implements AutoCloseable {
     } while (System.nanoTime() < end);
   }
 
+  /** A writer is gone: checks how it exited and enters what it was told into the books, once. */
+  private void settle(ChildProcess w) throws IOException, InterruptedException {
+    finished.add(w);
+    int code = w.await(EXIT);
+    if (!w.wasKilled()) {
+      expect(w, code == 0 && w.crashLines().isEmpty());
+    }
+    books.readWriterOutput(writerTags.get(w), w.stdoutFile());
+  }
+
   /** Asks every writer to stop at its next burst boundary and waits for them. */
   void stopWriters() throws IOException, InterruptedException {
     Files.writeString(stopFile, "stop");
+    for (Map.Entry<String, Long> step : steps.entrySet()) {
+      Files.writeString(root.resolve(step.getKey() + "-step-" + step.getValue()), "exit");
+    }
     for (ChildProcess w : writers) {
-      if (!w.wasKilled() && !finished.contains(w)) {
-        finished.add(w);
-        expect(w, w.await(EXIT) == 0 && w.crashLines().isEmpty());
+      if (!finished.contains(w)) {
+        settle(w);
       }
     }
   }
 
   /**
    * With the writers stopped and the faults over, keeps the ingester and replays running until
-   * every recorded event is in meta.db. Returns the milliseconds that took, or -1 after {@code
-   * timeout} (the final drain and audit then say what is wrong).
+   * every recorded event is in meta.db. Returns the milliseconds from {@link #faultsOver()} (or
+   * from this call, if it was not called) until then, or -1 after {@code timeout} (the final
+   * drain and audit then say what is wrong).
    */
   long recover(Duration timeout) throws IOException, InterruptedException, SQLException {
+    long start = faultsOverNanos != 0 ? faultsOverNanos : System.nanoTime();
     faultActive(false);
-    long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     long excused = 0;
     for (Path dir : removedQueues) {
       excused += Audit.idsInQueue(dir).size();
@@ -311,15 +434,15 @@ final class Harness implements AutoCloseable {
       ingester.terminate();
       expect(ingester, ingester.await(EXIT) == 0 && ingester.crashLines().isEmpty());
     }
-    ChildProcess once = ChildProcess.metadb("final ingest", "ingest", "--home", home.dir().toString(), "--once");
+    ChildProcess once = ChildProcess.metadb(logs, "final ingest", "ingest", "--home", home.dir().toString(), "--once");
     int code = once.await(EXIT);
     if (code == 1 && String.join("\n", once.stderr()).contains("--skip-missing")) {
-      operatorSteps.add("ingest --once refused: " + firstLine(once.stderr(), "checkpoint") + "; rerun with --skip-missing");
-      once = ChildProcess.metadb("final ingest --skip-missing", "ingest", "--home", home.dir().toString(), "--once", "--skip-missing");
+      operatorStep("final ingest --once refused (" + firstLine(once.stderr(), "checkpoint") + "): reran it with --skip-missing");
+      once = ChildProcess.metadb(logs, "final ingest --skip-missing", "ingest", "--home", home.dir().toString(), "--once", "--skip-missing");
       code = once.await(EXIT);
     }
     expect(once, code == 0 && once.crashLines().isEmpty());
-    ChildProcess last = ChildProcess.metadb("final replay", "replay", "--home", home.dir().toString());
+    ChildProcess last = ChildProcess.metadb(logs, "final replay", "replay", "--home", home.dir().toString());
     expect(last, last.await(EXIT) == replayExit && last.crashLines().isEmpty());
   }
 
@@ -348,8 +471,9 @@ final class Harness implements AutoCloseable {
     if (notes != null && !notes.isBlank()) {
       noteParts.add(notes);
     }
-    noteParts.addAll(operatorSteps);
-    boolean ok = a.balanced() && unexpected.isEmpty() && recoveryMs >= 0;
+    operatorSteps.forEach((step, n) -> noteParts.add("operator step x" + n + ": " + step));
+    noteParts.addAll(violations);
+    boolean ok = a.balanced() && a.recorded() > 0 && unexpected.isEmpty() && violations.isEmpty() && recoveryMs >= 0;
     Results.append(new ResultRow(
         Results.RUN, name, faultClass, variant, Long.toString(seed.value()), Scale.FULL, faults, faultsInjected(),
         a.recorded(), a.queued(), a.spooled(), a.failed(), a.landed(), a.duplicates(), a.missing(), a.unknown(),
@@ -360,12 +484,25 @@ final class Harness implements AutoCloseable {
       throw new AssertionError(name + " (seed " + seed.value() + "): children did what their role does not allow:\n  "
           + String.join("\n  ", unexpected));
     }
+    if (!violations.isEmpty()) {
+      throw new AssertionError(name + " (seed " + seed.value() + "): " + String.join("; ", violations));
+    }
+    if (a.recorded() == 0) {
+      throw new AssertionError(name + " (seed " + seed.value() + "): no event was recorded, so the run proves nothing");
+    }
     if (!a.balanced()) {
       throw new AssertionError(name + " (seed " + seed.value() + "): the books do not balance: " + a.summary());
     }
     if (recoveryMs < 0) {
       throw new AssertionError(name + " (seed " + seed.value() + "): not every recorded event was in meta.db within the recovery limit "
           + "(the final drain then balanced the books: " + a.summary() + ")");
+    }
+  }
+
+  /** A test's own requirement: recorded in its row and failed by {@link #report} when not met. */
+  void require(boolean condition, String message) {
+    if (!condition) {
+      violations.add(message);
     }
   }
 

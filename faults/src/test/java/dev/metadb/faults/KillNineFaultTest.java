@@ -20,7 +20,7 @@ class KillNineFaultTest {
     try (Harness h = new Harness("KillNineFaultTest", seed).slots(3)) {
       h.startWriters(4);
       h.startIngester();
-      h.run(1_500);
+      h.awaitReady(Duration.ofSeconds(120));
       while (h.faults.getOrDefault("kill -9 writer", 0L) + h.faults.getOrDefault("kill -9 ingester", 0L)
           + h.faults.getOrDefault("kill -9 replay", 0L) < kills) {
         h.run(100 + h.random.nextInt(1_200));
@@ -30,6 +30,7 @@ class KillNineFaultTest {
           default -> h.killReplay();
         }
       }
+      h.faultsOver();
       h.run(500);
       h.stopWriters();
       long recovery = h.recover(Duration.ofSeconds(120));
