@@ -60,8 +60,15 @@ final class ChildProcess implements AutoCloseable {
    */
   static ChildProcess start(String role, Class<?> main, Map<String, String> env, Path logDir, boolean stdoutToFile, String... args)
       throws IOException {
+    return start(role, main, env, logDir, stdoutToFile, Path.of("/dev/null"), args);
+  }
+
+  /** {@link #start} with stdin read from {@code stdin}. */
+  static ChildProcess start(
+      String role, Class<?> main, Map<String, String> env, Path logDir, boolean stdoutToFile, Path stdin, String... args)
+      throws IOException {
     ProcessBuilder builder = ChildJvm.builder(main, env, args);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.redirectInput(stdin.toFile());
     Path stdoutFile = null;
     if (logDir != null) {
       Files.createDirectories(logDir);

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -45,6 +46,8 @@ final class Harness implements AutoCloseable {
   final Books books = new Books();
   /** Faults injected, by kind. */
   final Map<String, Long> faults = new TreeMap<>();
+  /** Things seen that are not faults, by kind (see {@link #observe}). */
+  final Map<String, Long> observations = new TreeMap<>();
   /** Queue directories moved aside and not restored: what they hold is excused, if QUEUED. */
   final List<Path> removedQueues = new ArrayList<>();
   /** Operator actions the recovery needed beyond restarting processes, counted (for the report). */
@@ -68,6 +71,7 @@ final class Harness implements AutoCloseable {
   private long faultsOverNanos;
   private boolean ingesterMayExit;
   private boolean skipMissing;
+  private Set<Integer> replayExits = Set.of(0);
   private int writerNumber;
   private int burstMax = 50;
   private int pauseMaxMs = 20;
@@ -214,6 +218,11 @@ final class Harness implements AutoCloseable {
     return n;
   }
 
+  /** The exit codes a replay run may have outside faults (default 0; 1 where lines are quarantined). */
+  void replayExits(Integer... codes) {
+    replayExits = Set.of(codes);
+  }
+
   /** The ingester may stop by itself (exit 1 with a reason) and is then restarted. */
   void ingesterMayExit(boolean may) {
     ingesterMayExit = may;
@@ -221,6 +230,11 @@ final class Harness implements AutoCloseable {
 
   void count(String fault) {
     faults.merge(fault, 1L, Long::sum);
+  }
+
+  /** Counts something seen that is not a fault (an outcome, a damaged line): goes into the notes. */
+  void observe(String what) {
+    observations.merge(what, 1L, Long::sum);
   }
 
   long faultsInjected() {
@@ -350,7 +364,7 @@ final class Harness implements AutoCloseable {
         if (code != 0) {
           replayFailures++;
         }
-        expect(replay, (code == 0 || (code == 1 && replayStartedDuringFault)) && replay.crashLines().isEmpty());
+        expect(replay, (replayExits.contains(code) || (code == 1 && replayStartedDuringFault)) && replay.crashLines().isEmpty());
       }
       replay = null;
     }
@@ -471,6 +485,7 @@ final class Harness implements AutoCloseable {
     if (notes != null && !notes.isBlank()) {
       noteParts.add(notes);
     }
+    observations.forEach((what, n) -> noteParts.add(what + ": " + n));
     operatorSteps.forEach((step, n) -> noteParts.add("operator step x" + n + ": " + step));
     noteParts.addAll(violations);
     boolean ok = a.balanced() && a.recorded() > 0 && unexpected.isEmpty() && violations.isEmpty() && recoveryMs >= 0;
@@ -478,7 +493,7 @@ final class Harness implements AutoCloseable {
         Results.RUN, name, faultClass, variant, Long.toString(seed.value()), Scale.FULL, faults, faultsInjected(),
         a.recorded(), a.queued(), a.spooled(), a.failed(), a.landed(), a.duplicates(), a.missing(), a.unknown(),
         excused, QuarantineReasons.byKind(home), recoveryMs,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), ok, String.join("; ", noteParts)));
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), ok, String.join("; ", noteParts), false));
     System.out.println("[faults] " + name + " " + variant + ": " + a.summary() + "; recovery " + recoveryMs + " ms; faults " + faults);
     if (!unexpected.isEmpty()) {
       throw new AssertionError(name + " (seed " + seed.value() + "): children did what their role does not allow:\n  "

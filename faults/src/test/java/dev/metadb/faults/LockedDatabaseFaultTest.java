@@ -24,7 +24,9 @@ class LockedDatabaseFaultTest {
     String test = "LockedDatabaseFaultTest";
     Seed seed = Seed.of(test);
     int holds = Scale.of("lock.holds", 1, 3);
-    long holdMillis = Scale.of("lock.millis", MetaDatabase.BUSY_TIMEOUT_MILLIS + 3_000, MetaDatabase.BUSY_TIMEOUT_MILLIS + 8_000);
+    // Past the busy timeout by long enough that a replay starting in the first seconds of the
+    // hold meets the timeout too (replay runs back to back, a few seconds each).
+    long holdMillis = Scale.of("lock.millis", MetaDatabase.BUSY_TIMEOUT_MILLIS + 8_000, MetaDatabase.BUSY_TIMEOUT_MILLIS + 15_000);
     long started = System.nanoTime();
     try (Harness h = new Harness(test, seed).slots(3)) {
       h.startWriters(4);
@@ -65,6 +67,7 @@ class LockedDatabaseFaultTest {
       h.require(a.failed() == 0 && spooledOnlyForWantOfASlot,
           "writers never notice meta.db's lock: events spooled only by the writer without a slot, none failed; reasons " + reasons);
       h.require(ingesterRetries > 0, "the ingester met the lock past its busy timeout and retried");
+      h.require(replayStops > 0, "a replay met the lock past its busy timeout, stopped with exit 1 and said why");
       h.report("meta.db locked", "outside BEGIN IMMEDIATE held " + holdMillis / 1000 + " s (busy timeout "
               + MetaDatabase.BUSY_TIMEOUT_MILLIS / 1000 + " s), " + holds + "x",
           a, recovery, started, "ingester retries " + ingesterRetries + ", replay runs stopped by the lock " + replayStops + " of "

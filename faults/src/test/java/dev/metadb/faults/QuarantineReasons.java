@@ -50,17 +50,38 @@ final class QuarantineReasons {
     return kinds;
   }
 
-  /** The reason with specifics blanked: quoted text, numbers, and anything after a colon in a parser message. */
+  /** The kind of a quarantine reason, for counting: the specifics (table, field, byte) left out. */
   static String kind(String reason) {
-    String k = reason.replaceAll("'[^']*'", "'…'").replaceAll("[0-9]+", "N");
-    int detail = k.indexOf(": Unexpected");
-    if (detail < 0) {
-      detail = k.indexOf(": Unrecognized");
+    String r = reason.startsWith("incomplete last line") ? reason.substring(reason.indexOf(':') + 1).trim() : reason;
+    String kind;
+    if (r.startsWith("invalid UTF-8")) {
+      kind = "invalid UTF-8";
+    } else if (r.contains("-byte limit") && r.startsWith("line of")) {
+      kind = "line over the length limit";
+    } else if (r.startsWith("not valid JSON") || r.contains("has text after the JSON value")) {
+      kind = "line is not valid JSON";
+    } else if (r.contains("unknown table")) {
+      kind = "unknown table";
+    } else if (r.contains("unknown envelope field")) {
+      kind = "unknown envelope field";
+    } else if (r.contains("unknown field")) {
+      kind = "unknown column";
+    } else if (r.contains("required field is missing") || r.contains("missing")) {
+      kind = "required field missing";
+    } else if (r.contains("is not valid JSON") || r.contains("is empty, expected JSON")) {
+      kind = "a *_json value is not valid JSON";
+    } else if (r.contains("is not one of")) {
+      kind = "enum value not allowed";
+    } else if (r.contains("expected")) {
+      kind = "wrong type or unparsable value";
+    } else if (r.contains("over the")) {
+      kind = "value over the size limit";
+    } else if (r.startsWith("spooled undecodable")) {
+      kind = "queue entry that never decoded";
+    } else {
+      kind = r.replaceAll("'[^']*'", "'…'").replaceAll("[0-9]+", "N");
+      kind = kind.length() > 60 ? kind.substring(0, 57) + "..." : kind;
     }
-    if (detail < 0) {
-      detail = k.indexOf(": Illegal");
-    }
-    k = detail >= 0 ? k.substring(0, detail) : k;
-    return k.length() > 90 ? k.substring(0, 87) + "..." : k;
+    return reason.startsWith("incomplete last line") ? "incomplete last line: " + kind : kind;
   }
 }

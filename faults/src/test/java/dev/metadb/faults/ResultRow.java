@@ -23,6 +23,7 @@ import java.util.Map;
  * @param recoveryMs from the end of the faults until every recorded event was in meta.db (-1:
  *     not within the limit)
  * @param notes anything a reader of the report needs (operator steps, skips)
+ * @param skipped the test could not run here (notes say why); its figures are all zero
  */
 record ResultRow(
     @JsonProperty("run") String run,
@@ -46,7 +47,14 @@ record ResultRow(
     @JsonProperty("recovery_ms") long recoveryMs,
     @JsonProperty("duration_ms") long durationMs,
     @JsonProperty("passed") boolean passed,
-    @JsonProperty("notes") String notes) {
+    @JsonProperty("notes") String notes,
+    @JsonProperty("skipped") boolean skipped) {
+
+  /** The row of a test that could not run, with the reason. */
+  static ResultRow skipped(String test, String faultClass, String variant, String reason) {
+    return new ResultRow(Results.RUN, test, faultClass, variant, "", Scale.FULL, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        Map.of(), Map.of(), -1, 0, false, reason, true);
+  }
 
   long quarantinedTotal() {
     return quarantined.values().stream().mapToLong(Long::longValue).sum();
