@@ -33,7 +33,6 @@ final class ChildProcess implements AutoCloseable {
 
   final String role;
   private final Process process;
-  private final long startedNanos = System.nanoTime();
   private final Deque<String> out = new ArrayDeque<>();
   private final Deque<String> err = new ArrayDeque<>();
   private final List<Thread> pumps = new ArrayList<>();
@@ -104,10 +103,6 @@ final class ChildProcess implements AutoCloseable {
     return killed;
   }
 
-  long ageMillis() {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-  }
-
   /** SIGKILL, then waits for the process to be gone. */
   void kill9() throws InterruptedException {
     killed = true;
@@ -129,14 +124,6 @@ final class ChildProcess implements AutoCloseable {
       pump.join(TimeUnit.SECONDS.toMillis(10));
     }
     return process.exitValue();
-  }
-
-  /** The exit code if the process has exited (streams read to the end), else null. */
-  Integer exitCodeIfDone() throws InterruptedException {
-    if (process.isAlive()) {
-      return null;
-    }
-    return await(Duration.ofSeconds(10));
   }
 
   List<String> stderr() {

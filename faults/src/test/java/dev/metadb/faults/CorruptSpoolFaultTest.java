@@ -54,7 +54,7 @@ class CorruptSpoolFaultTest {
   @Test
   void corruptSpoolFilesReplayedThroughKillsQuarantineTheBadLinesAndLandTheRestOnce() throws Exception {
     String test = "CorruptSpoolFaultTest";
-    Seed seed = Seed.of(test);
+    Seed seed = Seed.of(test, CorruptSpoolFaultTest.class);
     int linesPerFile = Scale.of("spool.lines", 15_000, 100_000);
     int kills = Scale.of("spool.kills", 3, 15);
     long started = System.nanoTime();

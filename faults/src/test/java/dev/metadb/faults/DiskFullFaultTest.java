@@ -63,7 +63,7 @@ class DiskFullFaultTest {
       Results.append(ResultRow.skipped(test, "disk full", fill.variant, skipReason));
     }
     Assumptions.assumeTrue(skipReason == null, () -> "skipped: " + skipReason);
-    Seed seed = Seed.of(test);
+    Seed seed = Seed.of(test, DiskFullFaultTest.class);
     long faultMillis = Scale.of("diskfull.millis", 5_000, 30_000);
     long started = System.nanoTime();
     try (Harness h = new Harness(test, seed).slots(3)) {

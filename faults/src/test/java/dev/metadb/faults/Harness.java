@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -53,16 +52,11 @@ final class Harness implements AutoCloseable {
   /** Operator actions the recovery needed beyond restarting processes, counted (for the report). */
   final Map<String, Long> operatorSteps = new TreeMap<>();
 
-  private final Path stopFile;
   /** Every child's stdout and stderr, copied (kept with the home when a test fails). */
   final Path logs;
-  private final Map<String, String> writerEnv = new HashMap<>();
-  private final List<ChildProcess> writers = new ArrayList<>();
+  final Writers writers;
   private final List<String> unexpected = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
-  private final List<ChildProcess> finished = new ArrayList<>();
-  private final Map<ChildProcess, String> writerTags = new HashMap<>();
-  private final Map<String, Long> steps = new HashMap<>();
   private ChildProcess ingester;
   private ChildProcess replay;
   private boolean replayStartedDuringFault;
@@ -72,13 +66,8 @@ final class Harness implements AutoCloseable {
   private boolean ingesterMayExit;
   private boolean skipMissing;
   private Set<Integer> replayExits = Set.of(0);
-  private int writerNumber;
-  private int burstMax = 50;
-  private int pauseMaxMs = 20;
-  private int idlePercent = 2;
   private long replayRuns;
   private long offsetAtReplayStart;
-  private long replayFailures;
   private boolean passed;
 
   Harness(String test, Seed seed) throws IOException, InterruptedException {
@@ -91,82 +80,20 @@ final class Harness implements AutoCloseable {
     deleteTree(root);
     Files.createDirectories(root);
     this.home = new Home(root.resolve("home"));
-    this.stopFile = root.resolve("stop-writers");
     this.logs = root.resolve("children");
+    this.writers = new Writers(home, root, logs, random, books, this::expect);
   }
 
   /** Writers may claim at most {@code slots} slots, without waiting: the rest record to the spool. */
   Harness slots(int slots) {
-    writerEnv.put("METADB_MAX_SLOTS", Integer.toString(slots));
-    writerEnv.put("METADB_CLAIM_TIMEOUT_MS", "0");
+    writers.slots(slots);
     return this;
-  }
-
-  /** Writers' rhythm: bursts of 1..burstMax events, pauses of 0..pauseMaxMs, idlePercent long idles. */
-  Harness rhythm(int burstMax, int pauseMaxMs, int idlePercent) {
-    this.burstMax = burstMax;
-    this.pauseMaxMs = pauseMaxMs;
-    this.idlePercent = idlePercent;
-    return this;
-  }
-
-  // ---- processes -------------------------------------------------------------------------
-
-  ChildProcess startWriter() throws IOException {
-    String tag = "w" + writerNumber++;
-    ChildProcess writer = ChildProcess.start(
-        "writer-" + tag, FaultWriter.class, writerEnv, logs, true,
-        home.dir().toString(), tag, Long.toString(random.nextLong()), Integer.toString(burstMax),
-        Integer.toString(pauseMaxMs), Integer.toString(idlePercent), stopFile.toString());
-    writers.add(writer);
-    writerTags.put(writer, tag);
-    return writer;
-  }
-
-  /** A {@link StepWriter}: recorded one event per {@link #step}; its slot is claimed at start. */
-  ChildProcess startStepWriter(String tag) throws IOException, InterruptedException {
-    ChildProcess writer = ChildProcess.start(
-        "writer-" + tag, StepWriter.class, writerEnv, logs, true, home.dir().toString(), tag, root.toString());
-    writers.add(writer);
-    writerTags.put(writer, tag);
-    steps.put(tag, 0L);
-    awaitLine(writer, 1, "START");
-    return writer;
-  }
-
-  /** Makes step writer {@code tag} record one event; returns what it printed for it. */
-  String step(String tag) throws IOException, InterruptedException {
-    long k = steps.get(tag);
-    steps.put(tag, k + 1);
-    Files.writeString(root.resolve(tag + "-step-" + k), "go");
-    ChildProcess writer = writerTags.entrySet().stream().filter(e -> e.getValue().equals(tag)).findFirst().orElseThrow().getKey();
-    return awaitLine(writer, (int) k + 2, "step " + k);
-  }
-
-  private String awaitLine(ChildProcess writer, int lines, String what) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + EXIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      String text = Files.readString(writer.stdoutFile(), StandardCharsets.UTF_8);
-      String[] got = text.split("\n");
-      if (text.endsWith("\n") && got.length >= lines) {
-        return got[lines - 1];
-      }
-      if (!writer.isAlive()) {
-        throw new AssertionError(writer.describe() + " exited before " + what);
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError(writer.role + " did not print " + what + " within " + EXIT);
   }
 
   void startWriters(int n) throws IOException {
     for (int i = 0; i < n; i++) {
-      startWriter();
+      writers.start();
     }
-  }
-
-  List<ChildProcess> liveWriters() {
-    return writers.stream().filter(ChildProcess::isAlive).toList();
   }
 
   void startIngester() throws IOException {
@@ -185,10 +112,6 @@ final class Harness implements AutoCloseable {
 
   ChildProcess ingester() {
     return ingester;
-  }
-
-  ChildProcess replay() {
-    return replay;
   }
 
   /** Faults are being injected: replays may fail (exit 1) and say so. */
@@ -241,15 +164,6 @@ final class Harness implements AutoCloseable {
     return faults.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Whether a writer has reported at least one record call (its JVM is up and recording). */
-  boolean writerReady(ChildProcess w) {
-    try {
-      return Files.size(w.stdoutFile()) > 48; // more than the START line
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   /** Whether the ingester is running its loop ("running (pid N)" on stderr). */
   boolean ingesterReady() {
     return ingester != null && ingester.isAlive() && ingester.saidOnStderr("running (pid");
@@ -261,7 +175,7 @@ final class Harness implements AutoCloseable {
    */
   void awaitReady(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!(liveWriters().stream().allMatch(this::writerReady) && (ingester == null || ingesterReady()))) {
+    while (!(writers.allReady() && (ingester == null || ingesterReady()))) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(name + ": writers and ingester not running after " + timeout);
       }
@@ -272,16 +186,10 @@ final class Harness implements AutoCloseable {
 
   /** SIGKILL of a random writer that is recording, replaced by a new one; false when none was. */
   boolean killWriter() throws IOException, InterruptedException {
-    List<ChildProcess> live = liveWriters().stream().filter(this::writerReady).toList();
-    if (live.isEmpty()) {
+    if (!writers.killOne()) {
       return false;
     }
-    ChildProcess victim = live.get(random.nextInt(live.size()));
-    victim.kill9();
-    books.killed(writerTags.get(victim));
-    settle(victim);
     count("kill -9 writer");
-    startWriter();
     return true;
   }
 
@@ -343,11 +251,7 @@ final class Harness implements AutoCloseable {
    * ingester if it stopped, starts the next replay run when the last one finished.
    */
   void tick() throws IOException, InterruptedException {
-    for (ChildProcess w : writers) {
-      if (!w.isAlive() && !finished.contains(w)) {
-        settle(w);
-      }
-    }
+    writers.collectExited();
     if (ingester != null && !ingester.isAlive() && !ingester.wasKilled()) {
       int code = ingester.await(EXIT);
       expect(ingester, ingesterMayExit && code == 1 && ingester.crashLines().isEmpty());
@@ -361,9 +265,6 @@ final class Harness implements AutoCloseable {
       if (!replay.wasKilled()) {
         int code = replay.await(EXIT);
         replayRuns++;
-        if (code != 0) {
-          replayFailures++;
-        }
         expect(replay, (replayExits.contains(code) || (code == 1 && replayStartedDuringFault)) && replay.crashLines().isEmpty());
       }
       replay = null;
@@ -384,27 +285,9 @@ final class Harness implements AutoCloseable {
     } while (System.nanoTime() < end);
   }
 
-  /** A writer is gone: checks how it exited and enters what it was told into the books, once. */
-  private void settle(ChildProcess w) throws IOException, InterruptedException {
-    finished.add(w);
-    int code = w.await(EXIT);
-    if (!w.wasKilled()) {
-      expect(w, code == 0 && w.crashLines().isEmpty());
-    }
-    books.readWriterOutput(writerTags.get(w), w.stdoutFile());
-  }
-
   /** Asks every writer to stop at its next burst boundary and waits for them. */
   void stopWriters() throws IOException, InterruptedException {
-    Files.writeString(stopFile, "stop");
-    for (Map.Entry<String, Long> step : steps.entrySet()) {
-      Files.writeString(root.resolve(step.getKey() + "-step-" + step.getValue()), "exit");
-    }
-    for (ChildProcess w : writers) {
-      if (!finished.contains(w)) {
-        settle(w);
-      }
-    }
+    writers.stopAll();
   }
 
   /**
@@ -521,20 +404,12 @@ final class Harness implements AutoCloseable {
     }
   }
 
-  /** Children that did something their role does not allow, described; empty when all behaved. */
-  List<String> unexpected() {
-    return List.copyOf(unexpected);
-  }
-
   long replayRuns() {
     return replayRuns;
   }
 
-  long replayFailures() {
-    return replayFailures;
-  }
-
-  private void expect(ChildProcess child, boolean asExpected) {
+  /** Notes a child that did what its role does not allow (the test then fails in {@link #report}). */
+  void expect(ChildProcess child, boolean asExpected) {
     if (!asExpected) {
       unexpected.add(child.describe() + (child.crashLines().isEmpty() ? "" : "\n    crash lines: " + child.crashLines()));
     }
@@ -551,10 +426,8 @@ final class Harness implements AutoCloseable {
 
   @Override
   public void close() throws IOException, InterruptedException {
-    List<ChildProcess> all = new ArrayList<>(writers);
-    all.add(ingester);
-    all.add(replay);
-    for (ChildProcess child : all) {
+    writers.closeAll();
+    for (ChildProcess child : new ChildProcess[] {ingester, replay}) {
       if (child != null) {
         child.close();
       }

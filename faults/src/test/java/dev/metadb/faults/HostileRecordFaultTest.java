@@ -36,7 +36,7 @@ class HostileRecordFaultTest {
   @Test
   void recordRejectsHostileInputClearlyAndEverythingItAcceptedLandsOnce() throws Exception {
     String test = "HostileRecordFaultTest";
-    Seed seed = Seed.of(test);
+    Seed seed = Seed.of(test, HostileRecordFaultTest.class);
     int inProcess = Scale.of("hostile.cases", 300, 3_000);
     int spoolCases = Scale.of("hostile.spoolcases", 30, 300);
     int stdinChildren = Scale.of("hostile.stdin", 2, 10);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class KillNineFaultTest {
   @Test
   void writersIngesterAndReplayKilledInRandomOrderLoseAndDuplicateNothing() throws Exception {
-    Seed seed = Seed.of("KillNineFaultTest");
+    Seed seed = Seed.of("KillNineFaultTest", KillNineFaultTest.class);
     int kills = Scale.of("kills", 15, 150);
     long started = System.nanoTime();
     try (Harness h = new Harness("KillNineFaultTest", seed).slots(3)) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Must hold: writers never notice (record never waits on meta.db: no event is spooled or
  * failed because of the lock); the ingester waits it out and retries without exiting; a replay
- * that meets the lock stops with exit 1 and says why, and a later run finishes; afterwards every
+ * waits too (three attempts of the busy timeout), and one that meets a longer lock (the full run
+ * holds it 45 s) stops with exit 1 and says why, and a later run finishes; afterwards every
  * recorded event is in meta.db once.
  */
 @Order(3)
@@ -22,11 +23,12 @@ class LockedDatabaseFaultTest {
   @Test
   void metaDbLockedByAnOutsideTransactionLongerThanTheBusyTimeout() throws Exception {
     String test = "LockedDatabaseFaultTest";
-    Seed seed = Seed.of(test);
+    Seed seed = Seed.of(test, LockedDatabaseFaultTest.class);
     int holds = Scale.of("lock.holds", 1, 3);
-    // Past the busy timeout by long enough that a replay starting in the first seconds of the
-    // hold meets the timeout too (replay runs back to back, a few seconds each).
-    long holdMillis = Scale.of("lock.millis", MetaDatabase.BUSY_TIMEOUT_MILLIS + 8_000, MetaDatabase.BUSY_TIMEOUT_MILLIS + 15_000);
+    // CI: past the ingester's busy timeout. Full run: also past replay's patience (3 attempts of
+    // the 10 s busy timeout with 0.5 s and 1 s pauses, about 32 s), so replay must stop and say so.
+    long holdMillis = Scale.of("lock.millis", MetaDatabase.BUSY_TIMEOUT_MILLIS + 8_000, 45_000);
+    boolean pastReplayPatience = holdMillis > 3 * MetaDatabase.BUSY_TIMEOUT_MILLIS + 1_500 + 5_000;
     long started = System.nanoTime();
     try (Harness h = new Harness(test, seed).slots(3)) {
       h.startWriters(4);
@@ -67,7 +69,9 @@ class LockedDatabaseFaultTest {
       h.require(a.failed() == 0 && spooledOnlyForWantOfASlot,
           "writers never notice meta.db's lock: events spooled only by the writer without a slot, none failed; reasons " + reasons);
       h.require(ingesterRetries > 0, "the ingester met the lock past its busy timeout and retried");
-      h.require(replayStops > 0, "a replay met the lock past its busy timeout, stopped with exit 1 and said why");
+      if (pastReplayPatience) {
+        h.require(replayStops > 0, "a replay met the lock past its patience, stopped with exit 1 and said why");
+      }
       h.report("meta.db locked", "outside BEGIN IMMEDIATE held " + holdMillis / 1000 + " s (busy timeout "
               + MetaDatabase.BUSY_TIMEOUT_MILLIS / 1000 + " s), " + holds + "x",
           a, recovery, started, "ingester retries " + ingesterRetries + ", replay runs stopped by the lock " + replayStops + " of "

@@ -28,7 +28,7 @@ class QueueDirectoryFaultTest {
   @Test
   void removedReplacedByAFileAndRestoredWhileWritersRun() throws Exception {
     String test = "QueueDirectoryFaultTest";
-    Seed seed = Seed.of(test);
+    Seed seed = Seed.of(test, QueueDirectoryFaultTest.class);
     int episodes = Scale.of("queue.episodes", 6, 40);
     long started = System.nanoTime();
     try (Harness h = new Harness(test, seed)) {
@@ -82,17 +82,17 @@ class QueueDirectoryFaultTest {
   @Test
   void anIdleWriterWhoseSlotDirectoryWasReplacedSpoolsItsNextEvent() throws Exception {
     String test = "QueueDirectoryFaultTest-idle";
-    Seed seed = Seed.of(test);
+    Seed seed = Seed.of(test, QueueDirectoryFaultTest.class);
     long started = System.nanoTime();
     try (Harness h = new Harness(test, seed)) {
-      h.startStepWriter("a");
-      assertEquals('Q', h.step("a").charAt(0), "first event, queue intact");
+      h.writers.startStepWriter("a");
+      assertEquals('Q', h.writers.step("a").charAt(0), "first event, queue intact");
       moveAside(h, h.home.queueDir());
       h.count("queue directory removed while its writer was idle");
-      h.startStepWriter("b");
-      String b = h.step("b");
+      h.writers.startStepWriter("b");
+      String b = h.writers.step("b");
       assertEquals('Q', b.charAt(0), "the new writer queues into the new queue directory: " + b);
-      String second = h.step("a");
+      String second = h.writers.step("a");
       h.faultsOver();
       h.stopWriters();
       h.startIngester();

@@ -10,11 +10,11 @@ import java.util.Random;
  * Process scheduling is not seeded, so a replay repeats the plan, not every interleaving.
  */
 record Seed(String test, long value) {
-  static Seed of(String test) {
+  static Seed of(String test, Class<?> testClass) {
     String given = System.getProperty("faults.seed." + test, System.getProperty("faults.seed"));
     long value = given != null ? Long.parseLong(given.trim()) : new SecureRandom().nextLong();
     Seed seed = new Seed(test, value);
-    System.out.println("[faults] " + test + " seed " + value + "  (replay: mvn -pl faults -am verify -Dtest=" + test
+    System.out.println("[faults] " + test + " seed " + value + "  (replay: mvn -pl faults -am verify -Dtest=" + testClass.getSimpleName()
         + " -Dsurefire.failIfNoSpecifiedTests=false -Dfaults.seed." + test + "=" + value + ")");
     return seed;
   }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,13 +43,6 @@ final class Tmpfs {
     if (run("umount", dir.toString()) != null) {
       check(run("umount", "-l", dir.toString()), "umount -l " + dir);
     }
-  }
-
-  /** Whether {@code dir} is a mount point (it is listed in /proc/self/mounts). */
-  static boolean isMounted(Path dir) throws IOException {
-    String target = " " + dir.toAbsolutePath().normalize() + " ";
-    List<String> mounts = Files.readAllLines(Path.of("/proc/self/mounts"), StandardCharsets.UTF_8);
-    return mounts.stream().anyMatch(line -> line.contains(target));
   }
 
   private static void check(String error, String what) {
