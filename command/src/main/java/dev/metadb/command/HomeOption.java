@@ -1,0 +1,19 @@
+package dev.metadb.command;
+
+import dev.metadb.writer.Home;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code --home} option every subcommand shares (a picocli mixin). */
+public final class HomeOption {
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      description = "metadb home directory (default: $METADB_HOME, else ~/.metadb)")
+  Path home;
+
+  /** The resolved home: {@code --home}, else {@code $METADB_HOME}, else {@code ~/.metadb}. */
+  public Home home() {
+    return Home.resolve(home);
+  }
+}

@@ -1,0 +1,182 @@
+package dev.metadb.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.metadb.event.Event;
+import dev.metadb.event.EventValidator;
+import dev.metadb.event.InvalidEventException;
+import dev.metadb.event.Table;
+import dev.metadb.writer.MetaDb;
+import dev.metadb.writer.RecordResult;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code metadb record}: validate events at the edge and hand them to the writer library.
+ * Exit 0 when every event is queued or spooled, 2 when any input is invalid (valid events in the
+ * same run are still recorded), 1 when an event could be stored neither in the queue nor the spool.
+ */
+@Command(
+    name = "record",
+    description = "Record one event (or many from stdin) into the queue; never waits on the database.",
+    footer = {
+      "",
+      "Tables: messages, cli_invocations, crashes, ticks, workspaces, sessions, clone_dispatches,",
+      "  harvest_events, communication_events, mcp_tool_calls, git_operations, owner_directives,",
+      "  token_usage, watchdog_events, source_errors, iroh_events",
+      "",
+      "Examples:",
+      "  metadb record ticks --field source=watchdog",
+      "  metadb record messages --json '{\"source\":\"bus\",\"direction\":\"inbound\",\"body\":\"hi\"}'",
+      "  metadb record cli_invocations --field bin=git --field exit_code=0 --field duration_ms=412",
+      "  printf '%s\\n' '{\"source\":\"a\"}' '{\"source\":\"b\"}' | metadb record ticks -",
+      "",
+      "Prints each event's id on stdout. Exit 0 queued or spooled, 2 invalid input, 1 not stored."
+    })
+final class RecordCommand implements Callable<Integer> {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @Mixin HomeOption home;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "TABLE", description = "the table to record into")
+  String table;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  static final class Input {
+    @Option(names = "--json", paramLabel = "OBJECT", description = "the event's columns as one JSON object")
+    String json;
+
+    @Option(names = "--field", paramLabel = "NAME=VALUE", description = "one column (repeatable); the value is read as the column's type")
+    Map<String, String> fields;
+
+    @Parameters(index = "1", arity = "1", paramLabel = "-", description = "read one JSON object per line from stdin")
+    String stdin;
+  }
+
+  @Option(names = "--json-output", description = "print one JSON document with each event's id and status")
+  boolean jsonOutput;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Table t;
+    try {
+      t = EventValidator.table(table);
+    } catch (InvalidEventException e) {
+      err.println("metadb record: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    if (input.stdin != null && !input.stdin.equals("-")) {
+      err.println("metadb record: unexpected argument '" + input.stdin + "' (use - to read stdin)");
+      return ExitCode.USAGE;
+    }
+    Tally tally = new Tally();
+    try (MetaDb db = MetaDb.open(home.home().dir())) {
+      if (input.json != null) {
+        record(db, parse(t, input.json), "", tally, out, err);
+      } else if (input.fields != null) {
+        Event event;
+        try {
+          event = EventValidator.fromText(t, new LinkedHashMap<>(input.fields));
+        } catch (InvalidEventException e) {
+          event = null;
+          reject(e.getMessage(), "", tally, err);
+        }
+        if (event != null) {
+          record(db, event, "", tally, out, err);
+        }
+      } else {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        int number = 0;
+        while ((line = reader.readLine()) != null) {
+          number++;
+          if (line.isBlank()) {
+            continue;
+          }
+          String where = "stdin line " + number + ": ";
+          try {
+            record(db, EventValidator.fromJson(t, readJson(t, line)), where, tally, out, err);
+          } catch (InvalidEventException e) {
+            reject(e.getMessage(), where, tally, err);
+          }
+        }
+      }
+    } catch (InvalidEventException e) {
+      reject(e.getMessage(), "", tally, err);
+    }
+    if (jsonOutput) {
+      out.println(MAPPER.writeValueAsString(Map.of(
+          "queued", tally.queued, "spooled", tally.spooled, "failed", tally.failed,
+          "rejected", tally.rejected, "event_ids", tally.ids)));
+    }
+    out.flush();
+    if (tally.failed > 0) {
+      return ExitCode.FAILURE;
+    }
+    return tally.rejected > 0 ? ExitCode.USAGE : ExitCode.OK;
+  }
+
+  private Event parse(Table t, String json) throws InvalidEventException {
+    return EventValidator.fromJson(t, readJson(t, json));
+  }
+
+  private static JsonNode readJson(Table t, String json) throws InvalidEventException {
+    try {
+      return MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new InvalidEventException(t.sqlName(), null, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private void record(MetaDb db, Event event, String where, Tally tally, PrintWriter out, PrintWriter err) {
+    RecordResult result = db.record(event);
+    tally.ids.add(result.eventId());
+    switch (result.status()) {
+      case QUEUED -> tally.queued++;
+      case SPOOLED -> {
+        tally.spooled++;
+        err.println("metadb record: " + where + "queue unavailable, event " + result.eventId() + " spooled for replay (" + result.reason() + ")");
+      }
+      case FAILED -> {
+        tally.failed++;
+        err.println("metadb record: " + where + "event " + result.eventId() + " NOT recorded: " + result.reason());
+      }
+    }
+    if (!jsonOutput && result.recorded()) {
+      out.println(result.eventId());
+    }
+  }
+
+  private static void reject(String message, String where, Tally tally, PrintWriter err) {
+    tally.rejected++;
+    err.println("metadb record: " + where + message);
+  }
+
+  private static final class Tally {
+    int queued;
+    int spooled;
+    int failed;
+    int rejected;
+    final List<String> ids = new java.util.ArrayList<>();
+  }
+}

@@ -1,0 +1,233 @@
+package dev.metadb.writer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
+import net.openhft.chronicle.threads.BusyTimedPauser;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * A writer slot this process owns: {@code queue/slot-NN/} and the OS lock on {@code slot-NN.lock}.
+ *
+ * <p>INVARIANTS
+ *
+ * <ol>
+ *   <li>Only the holder of the exclusive OS lock on {@code slot-NN.lock} appends to {@code
+ *       slot-NN/}. The kernel drops the lock when the process dies (kill -9 included) in any PID
+ *       namespace, so no two live processes ever append to one queue.
+ *   <li>Hence, on claiming, any Chronicle write/append lock found set in the slot belongs to a dead
+ *       process (whatever PID it names: in another PID namespace that PID may look alive) and is
+ *       cleared at once, instead of waiting out Chronicle's 15 s timeout.
+ *   <li>Threads of this process share the slot, one Chronicle appender each (appenders are
+ *       single-threaded objects); Chronicle's own lock orders them, bounded by the queue's
+ *       {@code timeoutMS}.
+ *   <li>A document that throws while being written is rolled back ({@code rollbackOnClose}), so a
+ *       failed append leaves no partial entry for the ingester.
+ *   <li>Disk blocks under an entry are allocated before Chronicle's memory map touches them
+ *       ({@link DiskReservation}), and a slot is not opened on a filesystem with less than
+ *       {@link #MIN_FREE_BYTES} free: a full disk fails the append, it never SIGBUSes the JVM.
+ * </ol>
+ */
+final class WriterSlot implements AutoCloseable {
+  /** Opening a queue maps its metadata and first cycle file: refuse below this much free space. */
+  static final long MIN_FREE_BYTES = 1024 * 1024;
+
+  private final int number;
+  private final Path dir;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final SingleChronicleQueue queue;
+  private final ThreadLocal<ExcerptAppender> appender;
+  private final DiskReservation reservation;
+  private final List<ExcerptAppender> appenders = new ArrayList<>();
+
+  private WriterSlot(int number, Path dir, FileChannel lockChannel, FileLock lock, SingleChronicleQueue queue) {
+    this.number = number;
+    this.dir = dir;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.queue = queue;
+    this.appender = ThreadLocal.withInitial(this::newAppender);
+    this.reservation = new DiskReservation(dir, queue.rollCycle());
+  }
+
+  /**
+   * Claims the lowest free slot, waiting up to {@code config.claimTimeout()} when all {@code
+   * maxSlots} are held. Throws when none could be claimed or the queue cannot be opened.
+   */
+  static WriterSlot claim(Home home, WriterConfig config) throws IOException {
+    Path queueDir = Home.createPrivateDirectories(home.queueDir());
+    long deadline = System.nanoTime() + config.claimTimeout().toNanos();
+    long pause = 1_000_000;
+    while (true) {
+      for (int n = 0; n < config.maxSlots(); n++) {
+        WriterSlot slot = tryClaim(home, n, config);
+        if (slot != null) {
+          return slot;
+        }
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new IOException(
+            "all " + config.maxSlots() + " writer slots in " + queueDir + " are held by live processes");
+      }
+      LockSupport.parkNanos(pause);
+      pause = Math.min(pause * 2, 50_000_000);
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for a writer slot");
+      }
+    }
+  }
+
+  private static WriterSlot tryClaim(Home home, int n, WriterConfig config) throws IOException {
+    FileChannel channel =
+        FileChannel.open(home.slotLock(n), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // held by this very process (another MetaDb home handle): not free
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      channel.close();
+      return null;
+    }
+    try {
+      byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(pid), 0);
+      Path dir = Home.createPrivateDirectories(home.slotDir(n));
+      long free = Files.getFileStore(dir).getUsableSpace();
+      if (free < MIN_FREE_BYTES) {
+        throw new IOException("no space left for the queue in " + dir + " (" + free + " bytes free)");
+      }
+      SingleChronicleQueue queue = ChronicleSettings.builder(dir, config.appendTimeout().toMillis()).build();
+      clearDeadHoldersLocks(queue);
+      return new WriterSlot(n, dir, channel, lock, queue);
+    } catch (Throwable t) {
+      try {
+        lock.release();
+        channel.close();
+      } catch (IOException e) {
+        t.addSuppressed(e);
+      }
+      throw t instanceof IOException io ? io : new IOException("cannot open queue " + home.slotDir(n) + ": " + t, t);
+    }
+  }
+
+  /** Invariant 2: we hold the slot, so whoever holds Chronicle's locks in it is dead. */
+  private static void clearDeadHoldersLocks(SingleChronicleQueue queue) {
+    try (TableStoreWriteLock write = new TableStoreWriteLock(queue.metaStore(), BusyTimedPauser::new, 0L);
+        TableStoreWriteLock append =
+            new TableStoreWriteLock(queue.metaStore(), BusyTimedPauser::new, 0L, TableStoreWriteLock.APPEND_LOCK_KEY)) {
+      if (write.locked()) {
+        write.forceUnlock();
+      }
+      if (append.locked()) {
+        append.forceUnlock();
+      }
+    }
+  }
+
+  private ExcerptAppender newAppender() {
+    ExcerptAppender a = queue.createAppender();
+    synchronized (appenders) {
+      appenders.add(a);
+    }
+    return a;
+  }
+
+  /**
+   * Appends one entry whose bytes are {@code bytes[0, length)}. Throws whatever Chronicle throws
+   * (disk full, mapping failure, lock timeout); the entry is then not in the queue.
+   */
+  void append(byte[] bytes, int length) throws IOException {
+    ExcerptAppender a = appender.get();
+    try (DocumentContext dc = a.writingDocument()) {
+      try {
+        Bytes<?> out = dc.wire().bytes();
+        long at = out.writePosition();
+        reservation.ensure(a.cycle(), at, at + length);
+        out.write(bytes, 0, length);
+      } catch (Throwable t) {
+        dc.rollbackOnClose();
+        throw t;
+      }
+    }
+  }
+
+  /** False once the slot's directory is gone (removed, or replaced): its appends would be lost. */
+  boolean intact() {
+    return Files.isDirectory(dir);
+  }
+
+  int number() {
+    return number;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  @Override
+  public void close() throws IOException {
+    Throwable first = null;
+    synchronized (appenders) {
+      for (ExcerptAppender a : appenders) {
+        try {
+          a.close();
+        } catch (Throwable t) {
+          first = keep(first, t);
+        }
+      }
+      appenders.clear();
+    }
+    try {
+      reservation.close();
+    } catch (Throwable t) {
+      first = keep(first, t);
+    }
+    try {
+      queue.close();
+    } catch (Throwable t) {
+      first = keep(first, t);
+    }
+    try {
+      lock.release();
+    } catch (Throwable t) {
+      first = keep(first, t);
+    }
+    try {
+      lockChannel.close();
+    } catch (Throwable t) {
+      first = keep(first, t);
+    }
+    if (first != null) {
+      throw first instanceof IOException io ? io : new IOException("closing writer slot " + number, first);
+    }
+  }
+
+  private static Throwable keep(Throwable first, Throwable next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+}
