@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "metadb 0.1.0",
     description = "Local observability store: record events without waiting on a database, ingest them into SQLite exactly once, query them with SQL.",
-    subcommands = {RecordCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RecordCommand.class, IngestCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

@@ -1,0 +1,33 @@
+package dev.metadb.ingester;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Starts a real child JVM running a main class from this test classpath, with Chronicle's flags. */
+final class ChildJvm {
+  private ChildJvm() {}
+
+  static ProcessBuilder builder(Class<?> mainClass, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    String flags = System.getenv("METADB_JVM_FLAGS");
+    if (flags != null && !flags.isBlank()) {
+      command.addAll(Arrays.asList(flags.trim().split("\\s+")));
+    }
+    command.add("-Xshare:auto");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass.getName());
+    command.addAll(Arrays.asList(args));
+    return new ProcessBuilder(command);
+  }
+
+  static Process start(Class<?> mainClass, String... args) throws IOException {
+    return builder(mainClass, args).start();
+  }
+}
