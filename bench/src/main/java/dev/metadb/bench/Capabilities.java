@@ -10,21 +10,17 @@ import picocli.CommandLine;
  * Which metadb stages this build has, found once at start. The harness runs every benchmark it
  * can and marks the rest "not run" with the reason, so it works at every stage of the project.
  *
- * @param writerLibrary whether the metadb topology's writer ({@code MetaDb}) is wired in
  * @param subcommands the {@code metadb} subcommands this build has ({@code record}, {@code ingest}, ...)
  * @param replayBench whether the replay stage's {@code ReplayBench} main is in this module
  * @param queryBench whether the query stage's {@code QueryBench} main is in this module
  * @param launcher {@code bin/metadb}, when it exists
  */
 record Capabilities(
-    boolean writerLibrary, Set<String> subcommands, boolean replayBench, boolean queryBench, Path launcher) {
-
-  static final String NO_WRITER_LIBRARY = "the writer library (MetaDb) is not wired into this build";
+    Set<String> subcommands, boolean replayBench, boolean queryBench, Path launcher) {
 
   static Capabilities detect(Path repoRoot) {
     Path launcher = repoRoot.resolve("bin/metadb");
     return new Capabilities(
-        false,
         Set.copyOf(new CommandLine(new Main()).getSubcommands().keySet()),
         present("dev.metadb.bench.ReplayBench"),
         present("dev.metadb.bench.QueryBench"),
@@ -37,9 +33,6 @@ record Capabilities(
 
   /** Why the metadb topology cannot run end to end, or null when it can. */
   String metadbTopologyMissing() {
-    if (!writerLibrary) {
-      return NO_WRITER_LIBRARY;
-    }
     if (!has("ingest")) {
       return "`metadb ingest` is not in this build";
     }
@@ -47,8 +40,7 @@ record Capabilities(
   }
 
   String describe() {
-    return "writer library: " + (writerLibrary ? "yes" : "no")
-        + "; subcommands: " + String.join(" ", subcommands.stream().sorted().toList())
+    return "subcommands: " + String.join(" ", subcommands.stream().sorted().toList())
         + "; ReplayBench: " + (replayBench ? "yes" : "no")
         + "; QueryBench: " + (queryBench ? "yes" : "no")
         + "; bin/metadb: " + (launcher != null ? "yes" : "no");

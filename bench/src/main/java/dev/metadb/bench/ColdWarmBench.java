@@ -46,11 +46,7 @@ final class ColdWarmBench implements Benchmark {
     Map<String, String> missing = new LinkedHashMap<>();
     cold.put("bare JVM appends one line (floor)", bare(ctx));
     cold.put(SinkKind.DIRECT_SQLITE.label, writer(ctx, SinkKind.DIRECT_SQLITE));
-    if (caps.writerLibrary()) {
-      cold.put(SinkKind.METADB.label + " (MetaDb in a fresh JVM)", writer(ctx, SinkKind.METADB));
-    } else {
-      missing.put(SinkKind.METADB.label + " (MetaDb in a fresh JVM)", Capabilities.NO_WRITER_LIBRARY);
-    }
+    cold.put(SinkKind.METADB.label + " (MetaDb in a fresh JVM)", writer(ctx, SinkKind.METADB));
     String recordLabel = "`metadb record` of one event" + (caps.launcher() != null ? " (bin/metadb)" : " (java -cp)");
     if (caps.has("record")) {
       cold.put(recordLabel, record(ctx));
@@ -71,9 +67,9 @@ final class ColdWarmBench implements Benchmark {
     coldTimes.forEach((k, v) -> rows.add(new Row("cold first-write", k, LatencyStats.ofNanos(v.toArray()), null)));
     missing.forEach((k, why) -> rows.add(new Row("cold first-write", k, LatencyStats.EMPTY, why)));
     System.err.printf("  warm: %d timed rounds after %d warm-up%n", ctx.config().warmIterations(), ctx.config().warmupIterations());
-    rows.add(warm(ctx, SinkKind.FILE_APPEND, null));
-    rows.add(warm(ctx, SinkKind.DIRECT_SQLITE, null));
-    rows.add(warm(ctx, SinkKind.METADB, caps.writerLibrary() ? null : Capabilities.NO_WRITER_LIBRARY));
+    rows.add(warm(ctx, SinkKind.FILE_APPEND));
+    rows.add(warm(ctx, SinkKind.DIRECT_SQLITE));
+    rows.add(warm(ctx, SinkKind.METADB));
     return List.of(table(ctx, rows, recordLabel));
   }
 
@@ -162,11 +158,8 @@ final class ColdWarmBench implements Benchmark {
     };
   }
 
-  private static Row warm(BenchContext ctx, SinkKind kind, String missing) throws Exception {
+  private static Row warm(BenchContext ctx, SinkKind kind) throws Exception {
     String label = kind == SinkKind.FILE_APPEND ? "file open-append-close (floor)" : kind.label;
-    if (missing != null) {
-      return new Row("warm open-write", label, LatencyStats.EMPTY, missing);
-    }
     Path home = ctx.freshDir("warm-" + kind.cliName);
     Path report = home.resolveSibling(home.getFileName() + ".json");
     Path log = ctx.logFile("warm-" + kind.cliName);

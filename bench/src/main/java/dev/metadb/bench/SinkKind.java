@@ -29,7 +29,7 @@ enum SinkKind {
   /** Opens this kind's sink on {@code home}. */
   EventSink open(Path home) throws Exception {
     return switch (this) {
-      case METADB -> throw new UnsupportedOperationException(Capabilities.NO_WRITER_LIBRARY);
+      case METADB -> MetaDbSink.open(home);
       case DIRECT_SQLITE -> DirectSqliteSink.open(home);
       case FILE_APPEND -> FileAppendSink.open(home);
     };

@@ -14,11 +14,9 @@ import java.util.concurrent.TimeUnit;
  * against the raw sqlite-jdbc batched insert of the same N rows ({@link RawInsertCeiling}), both
  * in this run, on the same disk.
  *
- * <p>The ingester runs as {@code metadb ingest --once} in its own JVM. Its rate is taken from the
- * outside, without its start-up: from the first poll (every 20 ms) that sees rows to the
- * process's exit, over the rows committed in between. When the whole queue fits in one batch
- * (small quick runs) that window is empty and the whole process time is used instead, which the
- * table says.
+ * <p>Both are timed inside their own JVM, start-up excluded: the ceiling around its inserts
+ * ({@link RawInsertCeiling}), the ingester around {@code drain()} ({@link IngestDrainProbe}), the
+ * work {@code metadb ingest --once} does.
  */
 final class ThroughputBench implements Benchmark {
   @Override
@@ -71,45 +69,27 @@ final class ThroughputBench implements Benchmark {
   private static Row ingest(BenchContext ctx, int events) throws Exception {
     System.err.printf("  pre-filling a queue with %d events%n", events);
     Path home = ctx.freshDir("ingest");
+    Path report = home.resolveSibling(home.getFileName() + ".json");
     try {
       Path fillLog = ctx.logFile("prefill");
       await(JvmLauncher.start(ctx.jvm().command(QueuePrefill.class.getName(),
           List.of("--home", home.toString(), "--count", Integer.toString(events))), fillLog), fillLog, "queue prefill");
-      System.err.printf("  metadb ingest --once%n");
-      Path log = ctx.logFile("ingest-once");
-      long start = System.nanoTime();
-      Process p = JvmLauncher.start(ctx.jvm().command("dev.metadb.command.Main",
-          List.of("ingest", "--once", "--home", home.toString())), log);
-      long firstSeenAt = -1;
-      long firstSeenRows = 0;
-      try (RowCounter rows = RowCounter.await(home.resolve("meta.db"), Duration.ofSeconds(60), p)) {
-        while (p.isAlive()) {
-          long ids = rows.highestIds();
-          if (firstSeenAt < 0 && ids > 0) {
-            firstSeenAt = System.nanoTime();
-            firstSeenRows = ids;
-          }
-          TimeUnit.MILLISECONDS.sleep(20);
-        }
-      } catch (IllegalStateException e) {
-        // the process exited before the schema was visible to a poll: the whole-process rule applies
-      }
-      long end = System.nanoTime();
-      await(p, log, "metadb ingest --once");
+      System.err.printf("  ingester drain%n");
+      Path log = ctx.logFile("ingest-drain");
+      await(JvmLauncher.start(ctx.jvm().command(IngestDrainProbe.class.getName(),
+          List.of("--home", home.toString(), "--report", report.toString())), log), log, "ingester drain");
       try (RowCounter rows = RowCounter.await(home.resolve("meta.db"), Duration.ofSeconds(10), null)) {
         long landed = rows.count(Arrays.asList(Table.values()));
         if (landed != events) {
-          throw new IOException("metadb ingest --once: " + landed + " rows of " + events + " events");
+          throw new IOException("ingester drain: " + landed + " rows of " + events + " events");
         }
       }
-      if (firstSeenAt > 0 && firstSeenRows < events / 2) {
-        return new Row("metadb ingest: queue -> meta.db", events - firstSeenRows, (end - firstSeenAt) / 1e9,
-            "first visible rows to exit (start-up excluded)", null);
-      }
-      return new Row("metadb ingest: queue -> meta.db", events, (end - start) / 1e9,
-          "whole process, JVM start-up included (the queue fit in one batch)", null);
+      ThroughputReport r = ThroughputReport.read(report);
+      return new Row("metadb ingest: queue -> meta.db", r.events(), r.nanos() / 1e9,
+          "`Ingester.drain()` inside the JVM, default batch size", null);
     } finally {
       BenchContext.deleteTree(home);
+      java.nio.file.Files.deleteIfExists(report);
     }
   }
 
@@ -129,7 +109,8 @@ final class ThroughputBench implements Benchmark {
             + "**Baseline (ceiling):** the same rows inserted through sqlite-jdbc as fast as it goes, prepared "
             + "`INSERT OR IGNORE` per table, " + ctx.config().rawBatchSize() + " rows per `BEGIN IMMEDIATE` transaction, "
             + "WAL, synchronous=NORMAL, rows built outside the timed section. **metadb:** the same events pre-filled into "
-            + "a writer slot's queue, drained by `metadb ingest --once` (decode, validate, insert, checkpoint).")
+            + "a writer slot's queue, drained by the ingester (`Ingester.drain()`, what `metadb ingest --once` runs: read the "
+            + "queue, decode, validate, insert, checkpoint in the same transaction).")
         .columns("Path", "Events", "Seconds", "Events/s", "How timed", "vs ceiling");
     Row ceiling = rows.get(0);
     for (Row r : rows) {
