@@ -1,6 +1,7 @@
 package dev.metadb.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ final class AppendLatencyBench implements Benchmark {
       return LatencyStats.ofNanos(r.latencyNanos());
     } finally {
       BenchContext.deleteTree(home);
-      java.nio.file.Files.deleteIfExists(report);
+      Files.deleteIfExists(report);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.metadb.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -86,10 +87,10 @@ public final class AppendLatencyProbe {
       throw closeFailure;
     }
     long total = threads * count;
-    long ok = java.util.Arrays.stream(stored).sum();
-    String firstError = java.util.Arrays.stream(errors).filter(e -> e != null).findFirst().orElse(null);
+    long ok = Arrays.stream(stored).sum();
+    String firstError = Arrays.stream(errors).filter(e -> e != null).findFirst().orElse(null);
     new WriterReport(0, ProcessHandle.current().pid(), kind.cliName, total, ok, 0, total - ok, 0, 0, 0,
-        LatencyStats.concat(java.util.Arrays.asList(latencies)), firstError).write(args.path("report"));
+        LatencyStats.concat(Arrays.asList(latencies)), firstError).write(args.path("report"));
     System.exit(0);
   }
 }

@@ -32,7 +32,7 @@ final class ColdWarmBench implements Benchmark {
 
   /** One cold scenario: how to start its JVM for a fresh home, and how to check it wrote. */
   private interface ColdScenario {
-    List<String> command(Path home, Path report);
+    List<String> command(Path home, Path report) throws IOException;
 
     void verify(Path home, Path report) throws IOException;
   }
@@ -99,12 +99,8 @@ final class ColdWarmBench implements Benchmark {
   private static ColdScenario bare(BenchContext ctx) {
     return new ColdScenario() {
       @Override
-      public List<String> command(Path home, Path report) {
-        try {
-          Files.createDirectories(home);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
+      public List<String> command(Path home, Path report) throws IOException {
+        Files.createDirectories(home);
         return ctx.jvm().bareCommand(BareAppend.class, List.of(home.resolve("events.jsonl").toString()));
       }
 

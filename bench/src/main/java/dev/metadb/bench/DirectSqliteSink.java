@@ -4,6 +4,8 @@ import dev.metadb.event.Envelope;
 import dev.metadb.event.Event;
 import dev.metadb.event.EventIds;
 import dev.metadb.event.Timestamps;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,8 +31,8 @@ final class DirectSqliteSink implements EventSink {
   }
 
   /** Opens (creating the home directory and the schema when missing, as the seed's {@code Db::open} did). */
-  static DirectSqliteSink open(Path home) throws SQLException, java.io.IOException {
-    java.nio.file.Files.createDirectories(home);
+  static DirectSqliteSink open(Path home) throws SQLException, IOException {
+    Files.createDirectories(home);
     return new DirectSqliteSink(SeedDatabase.openForWriting(home.resolve("meta.db")), hostName());
   }
 
@@ -55,8 +57,8 @@ final class DirectSqliteSink implements EventSink {
   /** The host name without a DNS lookup (the kernel's name, as {@code hostname} prints it). */
   static String hostName() {
     try {
-      return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-    } catch (java.io.IOException e) {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    } catch (IOException e) {
       return "localhost";
     }
   }

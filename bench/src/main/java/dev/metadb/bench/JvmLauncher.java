@@ -3,6 +3,7 @@ package dev.metadb.bench;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,11 +66,11 @@ final class JvmLauncher {
    * floor.
    */
   List<String> bareCommand(Class<?> mainClass, List<String> args) {
-    String entry = classpath.split(File.pathSeparator)[0];
+    String entry;
     try {
       entry = Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException | NullPointerException e) {
-      // keep the first classpath entry: the bench jar when started by bin/metadb-bench
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("cannot locate the classes of " + mainClass, e);
     }
     List<String> command = new ArrayList<>(List.of(java, "-cp", entry, mainClass.getName()));
     command.addAll(args);

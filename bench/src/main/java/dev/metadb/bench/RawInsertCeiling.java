@@ -2,7 +2,6 @@ package dev.metadb.bench;
 
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Timestamps;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.Table;
+import dev.metadb.ingester.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +35,7 @@ final class RowCounter implements AutoCloseable {
       if (Files.exists(db)) {
         try {
           Connection c = SeedDatabase.openForReading(db);
-          if (SeedDatabase.userVersion(c) == dev.metadb.ingester.Schema.VERSION) {
+          if (SeedDatabase.userVersion(c) == Schema.VERSION) {
             return new RowCounter(c);
           }
           c.close();

@@ -2,6 +2,7 @@ package dev.metadb.bench;
 
 import dev.metadb.event.Table;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ final class ThroughputBench implements Benchmark {
           "`Ingester.drain()` inside the JVM, default batch size", null);
     } finally {
       BenchContext.deleteTree(home);
-      java.nio.file.Files.deleteIfExists(report);
+      Files.deleteIfExists(report);
     }
   }
 

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Envelope;
 import dev.metadb.event.EventIds;
+import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +36,7 @@ class CommitWatcherTest {
       for (int i = 0; i < 3; i++) {
         assertTrue(lags[i] >= Duration.ofMillis(300).toNanos(), "lag " + lags[i] + " counts from ts_utc");
       }
-      assertEquals(4, rows.count(java.util.List.of(dev.metadb.event.Table.MESSAGES)));
+      assertEquals(4, rows.count(List.of(Table.MESSAGES)));
       assertEquals(4, rows.highestIds());
     }
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Table;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ class WriterFleetTest {
   private static BenchContext context(Path dir) throws Exception {
     Path root = Path.of("..").toAbsolutePath().normalize();
     return new BenchContext(BenchConfig.quickRun(), JvmLauncher.ofCurrentJvm(), Capabilities.detect(root), root,
-        dir.resolve("work"), java.nio.file.Files.createDirectories(dir.resolve("data")));
+        dir.resolve("work"), Files.createDirectories(dir.resolve("data")));
   }
 
   private static List<String> writes(SinkKind kind, Path home, int count) {
@@ -68,7 +69,7 @@ class WriterFleetTest {
   void aWriterThatCannotOpenCountsEveryWriteAsFailed(@TempDir Path dir) throws Exception {
     BenchContext ctx = context(dir);
     Path home = dir.resolve("home");
-    java.nio.file.Files.createDirectories(home.resolve("meta.db")); // a directory where the file must be
+    Files.createDirectories(home.resolve("meta.db")); // a directory where the file must be
     WriterFleet.Result result = WriterFleet.start(ctx, "t", 1, k -> writes(SinkKind.DIRECT_SQLITE, home, 7))
         .await(Duration.ofMinutes(1));
     assertEquals(7, result.attempted());
