@@ -22,7 +22,7 @@ record Capabilities(
     Path launcher = repoRoot.resolve("bin/metadb");
     return new Capabilities(
         Set.copyOf(new CommandLine(new Main()).getSubcommands().keySet()),
-        present("dev.metadb.bench.ReplayBench"),
+        present(ReplayThroughputBench.MAIN),
         present("dev.metadb.bench.QueryBench"),
         Files.isExecutable(launcher) ? launcher : null);
   }
