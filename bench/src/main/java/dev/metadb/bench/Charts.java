@@ -1,5 +1,6 @@
 package dev.metadb.bench;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,14 +22,26 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * is left out of the legend.
  */
 final class Charts {
-  private static final int WIDTH = 900;
-  private static final int HEIGHT = 520;
+  private static final int WIDTH = 1000;
+  private static final int HEIGHT = 540;
+  /** Distinct colours (Tableau 10), so six series never share a hue. */
+  private static final Color[] PALETTE = {
+    new Color(0x4E79A7), new Color(0xF28E2B), new Color(0x59A14F), new Color(0xE15759),
+    new Color(0xB07AA1), new Color(0x9C755F), new Color(0xFF9DA7), new Color(0x76B7B2)};
 
   static {
     System.setProperty("java.awt.headless", "true");
   }
 
   private Charts() {}
+
+  private static void style(org.knowm.xchart.style.AxesChartStyler styler, boolean logY) {
+    styler.setYAxisLogarithmic(logY);
+    styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+    styler.setLegendLayout(Styler.LegendLayout.Vertical);
+    styler.setChartBackgroundColor(Color.WHITE);
+    styler.setSeriesColors(PALETTE);
+  }
 
   /** Series values by name, kept in insertion order (the legend order). */
   static Map<String, double[]> series() {
@@ -40,10 +53,8 @@ final class Charts {
       Map<String, double[]> series, boolean logY) throws IOException {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
         .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-    chart.getStyler().setYAxisLogarithmic(logY);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    style(chart.getStyler(), logY);
+    chart.getStyler().setXAxisDecimalPattern("#");
     for (var entry : series.entrySet()) {
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();
@@ -69,10 +80,7 @@ final class Charts {
       Map<String, double[]> series, boolean logY) throws IOException {
     CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
         .yAxisTitle(yTitle).build();
-    chart.getStyler().setYAxisLogarithmic(logY);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    style(chart.getStyler(), logY);
     chart.getStyler().setXAxisLabelRotation(categories.size() > 4 ? 20 : 0);
     List<Integer> kept = new ArrayList<>();
     for (int i = 0; i < categories.size(); i++) {

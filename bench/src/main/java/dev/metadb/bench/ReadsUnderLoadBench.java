@@ -177,8 +177,8 @@ final class ReadsUnderLoadBench implements Benchmark {
       }
       series.put(names[p], ys);
     }
-    Charts.bars(ctx.dataDir().resolve("reads-under-load.png"), "Read latency under write load", "ms per query",
-        categories, series, false);
+    Charts.bars(ctx.dataDir().resolve("reads-under-load.png"), "Read latency under write load", "ms per query (log scale)",
+        categories, series, true);
     return t.chart("reads-under-load.png").build();
   }
 }
