@@ -45,7 +45,7 @@ public final class BenchMain implements Callable<Integer> {
 
   static List<Benchmark> all() {
     return List.of(new ConcurrentWritersBench(), new ReadsUnderLoadBench(), new ColdWarmBench(),
-        new AppendLatencyBench(), new EndToEndLagBench(), new ThroughputBench(), new ReplayThroughputBench());
+        new AppendLatencyBench(), new EndToEndLagBench(), new ThroughputBench(), new ReplayThroughputBench(), new QueryScaleBench());
   }
 
   public static void main(String[] args) {

@@ -23,7 +23,7 @@ record Capabilities(
     return new Capabilities(
         Set.copyOf(new CommandLine(new Main()).getSubcommands().keySet()),
         present(ReplayThroughputBench.MAIN),
-        present("dev.metadb.bench.QueryBench"),
+        present(QueryScaleBench.MAIN),
         Files.isExecutable(launcher) ? launcher : null);
   }
 

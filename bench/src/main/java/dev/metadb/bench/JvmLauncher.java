@@ -77,6 +77,15 @@ final class JvmLauncher {
     return command;
   }
 
+  /** Starts {@code command} with stdout to {@code stdout} and stderr appended to {@code log}. */
+  static Process start(List<String> command, Path stdout, Path log) throws IOException {
+    return new ProcessBuilder(command)
+        .redirectOutput(stdout.toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .start();
+  }
+
   /** Starts {@code command} with stdout and stderr appended to {@code log}. */
   static Process start(List<String> command, Path log) throws IOException {
     return new ProcessBuilder(command)
