@@ -91,6 +91,21 @@ final class TestDb {
     }
   }
 
+  /** Inserts into the caller's open transaction (which it commits or rolls back itself). */
+  static void insertInOpenTransaction(Connection c, Table table, List<Map<String, Object>> rows) throws SQLException {
+    List<String> names = Schema.columnNames(table);
+    String sql = "INSERT INTO " + table.sqlName() + " (" + String.join(", ", names) + ") VALUES ("
+        + names.stream().map(n -> "?").collect(Collectors.joining(", ")) + ")";
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      for (Map<String, Object> row : rows) {
+        for (int i = 0; i < names.size(); i++) {
+          st.setObject(i + 1, row.get(names.get(i)));
+        }
+        st.executeUpdate();
+      }
+    }
+  }
+
   /** How a generated row fills its columns. */
   enum Fill { VALUES, NULLS, RANDOM }
 
