@@ -1,22 +1,56 @@
 package dev.metadb.command;
 
+import dev.metadb.writer.ChronicleSettings;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code metadb} executable: one subcommand per stage. {@code System.exit} happens only here. */
+/**
+ * The {@code metadb} executable: one subcommand per stage. Exit codes are named in {@link
+ * ExitCode} and decided here and in the subcommands' return values; {@code System.exit} happens
+ * only in {@link #main}.
+ */
 @Command(
     name = "metadb",
     mixinStandardHelpOptions = true,
     version = "metadb 0.1.0",
-    description = "Local observability store: record events without waiting on a database, ingest them into SQLite exactly once, query them with SQL.",
-    subcommands = {RecordCommand.class, QueryCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+    description = {
+      "Local observability store: record events without waiting on a database,",
+      "ingest them into SQLite exactly once, query them with SQL."
+    },
+    subcommands = {
+      RecordCommand.class, IngestCommand.class, ReplayCommand.class, QueryCommand.class, ExportCommand.class,
+      StatusCommand.class, CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  metadb record ticks --field source=cron      record one event",
+      "  metadb ingest                                 run the ingester (queue -> meta.db)",
+      "  metadb replay                                 apply the error spool after an outage",
+      "  metadb query \"SELECT source, count(*) FROM messages GROUP BY 1\"",
+      "",
+      "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 3 meta.db schema newer than this metadb."
+    })
 public final class Main {
   public static void main(String[] args) {
-    System.exit(run(args));
+    ChronicleSettings.disablePhoneHome();
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
-  /** Runs the command line and returns its exit code; tests call this in-process. */
-  public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+  /** Runs one command line with the given streams and returns its exit code (tests call this). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("metadb " + commandLine.getCommandName() + ": " + e.getMessage());
+          return e instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.FAILURE;
+        });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
   }
 }

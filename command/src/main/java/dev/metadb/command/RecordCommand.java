@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,6 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "record",
+    mixinStandardHelpOptions = true,
     description = "Record one event (or many from stdin) into the queue; never waits on the database.",
     footer = {
       "",
@@ -43,7 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  metadb record ticks --field source=watchdog",
       "  metadb record messages --json '{\"source\":\"bus\",\"direction\":\"inbound\",\"body\":\"hi\"}'",
       "  metadb record cli_invocations --field bin=git --field exit_code=0 --field duration_ms=412",
-      "  printf '%s\\n' '{\"source\":\"a\"}' '{\"source\":\"b\"}' | metadb record ticks -",
+      "  printf '%%s\\n' '{\"source\":\"a\"}' '{\"source\":\"b\"}' | metadb record ticks -",
       "",
       "Prints each event's id on stdout. Exit 0 queued or spooled, 2 invalid input, 1 not stored."
     })
@@ -57,19 +57,14 @@ final class RecordCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TABLE", description = "the table to record into")
   String table;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Input input;
+  @Option(names = "--json", paramLabel = "OBJECT", description = "the event's columns as one JSON object")
+  String json;
 
-  static final class Input {
-    @Option(names = "--json", paramLabel = "OBJECT", description = "the event's columns as one JSON object")
-    String json;
+  @Option(names = "--field", paramLabel = "NAME=VALUE", description = "one column (repeatable); the value is read as the column's type")
+  Map<String, String> fields;
 
-    @Option(names = "--field", paramLabel = "NAME=VALUE", description = "one column (repeatable); the value is read as the column's type")
-    Map<String, String> fields;
-
-    @Parameters(index = "1", arity = "1", paramLabel = "-", description = "read one JSON object per line from stdin")
-    String stdin;
-  }
+  @Parameters(index = "1", arity = "0..1", paramLabel = "-", description = "read one JSON object per line from stdin")
+  String stdin;
 
   @Option(names = "--json-output", description = "print one JSON document with each event's id and status")
   boolean jsonOutput;
@@ -85,18 +80,23 @@ final class RecordCommand implements Callable<Integer> {
       err.println("metadb record: " + e.getMessage());
       return ExitCode.USAGE;
     }
-    if (input.stdin != null && !input.stdin.equals("-")) {
-      err.println("metadb record: unexpected argument '" + input.stdin + "' (use - to read stdin)");
+    if (stdin != null && !stdin.equals("-")) {
+      err.println("metadb record: unexpected argument '" + stdin + "' (use - to read stdin)");
+      return ExitCode.USAGE;
+    }
+    int inputs = (json != null ? 1 : 0) + (fields != null ? 1 : 0) + (stdin != null ? 1 : 0);
+    if (inputs != 1) {
+      err.println("metadb record: give exactly one of --json OBJECT, --field NAME=VALUE..., or - (stdin)");
       return ExitCode.USAGE;
     }
     Tally tally = new Tally();
     try (MetaDb db = MetaDb.open(home.home().dir())) {
-      if (input.json != null) {
-        record(db, parse(t, input.json), "", tally, out, err);
-      } else if (input.fields != null) {
+      if (json != null) {
+        record(db, parse(t, json), "", tally, out, err);
+      } else if (fields != null) {
         Event event;
         try {
-          event = EventValidator.fromText(t, new LinkedHashMap<>(input.fields));
+          event = EventValidator.fromText(t, new LinkedHashMap<>(fields));
         } catch (InvalidEventException e) {
           event = null;
           reject(e.getMessage(), "", tally, err);

@@ -73,18 +73,27 @@ public final class Schema {
     return "CREATE INDEX " + table.sqlName() + "_ts_utc ON " + table.sqlName() + " (ts_utc)";
   }
 
+  /** Key/value facts about the file: when it was created, which build last migrated it. */
+  public static final String META_DDL = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+
+  /**
+   * One row per writer slot: the Chronicle index of the last entry whose row (or spool line) is
+   * committed, and how many entries were taken from the slot. Written in the same transaction as
+   * the rows.
+   */
+  public static final String INGEST_CHECKPOINT_DDL =
+      "CREATE TABLE ingest_checkpoint (slot TEXT PRIMARY KEY, queue_index INTEGER NOT NULL,"
+          + " entries INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL)";
+
+  /** One row per spool file: its identity and the byte offset after the last applied line. */
+  public static final String REPLAY_LEDGER_DDL =
+      "CREATE TABLE replay_ledger (file TEXT PRIMARY KEY, identity TEXT NOT NULL,"
+          + " byte_offset INTEGER NOT NULL, lines_applied INTEGER NOT NULL DEFAULT 0,"
+          + " lines_quarantined INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL)";
+
   /** The control tables' DDL. */
   public static List<String> controlTables() {
-    return List.of(
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        // One row per writer slot: the Chronicle index of the last entry whose row (or spool
-        // line) is committed. Written in the same transaction as the rows.
-        "CREATE TABLE ingest_checkpoint (slot TEXT PRIMARY KEY, queue_index INTEGER NOT NULL,"
-            + " entries INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL)",
-        // One row per spool file: its identity and the byte offset after the last applied line.
-        "CREATE TABLE replay_ledger (file TEXT PRIMARY KEY, identity TEXT NOT NULL,"
-            + " byte_offset INTEGER NOT NULL, lines_applied INTEGER NOT NULL DEFAULT 0,"
-            + " lines_quarantined INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL)");
+    return List.of(META_DDL, INGEST_CHECKPOINT_DDL, REPLAY_LEDGER_DDL);
   }
 
   /** Every statement that creates the current schema on an empty database, in order. */

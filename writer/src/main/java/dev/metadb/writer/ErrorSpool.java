@@ -28,8 +28,12 @@ import java.util.EnumSet;
  * <p>INVARIANTS
  *
  * <ol>
- *   <li>A line is written by one {@code write} on an O_APPEND channel while this process holds an
- *       exclusive lock on the whole file, so lines from concurrent processes never interleave.
+ *   <li>A line is written by one append on an O_APPEND channel while the writer holds the
+ *       JVM-wide {@code IN_PROCESS} lock and an exclusive OS lock on the whole file, so lines from
+ *       concurrent threads and processes never interleave. (Java refuses a second OS lock on one
+ *       file in one JVM, hence the in-process lock; and since closing any channel of a file drops
+ *       the process's OS locks on Linux, the read channel used for the last-byte check is closed
+ *       only after the lock is released, still under the in-process lock.)
  *   <li>A line either ends up whole or not at all: if the write fails part way (disk full), the
  *       file is truncated back to its length before the write, under the same lock.
  *   <li>A line always starts at the beginning of a line: if the file does not end in {@code \n}
@@ -42,6 +46,8 @@ import java.util.EnumSet;
  */
 public final class ErrorSpool {
   private static final byte NEWLINE = '\n';
+
+  private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS = new java.util.concurrent.locks.ReentrantLock();
 
   private final Home home;
 
@@ -75,32 +81,38 @@ public final class ErrorSpool {
   private Path appendLine(byte[] line) throws IOException {
     Path file = home.spoolFileToday();
     Home.createPrivateDirectories(file.getParent());
-    try (FileChannel channel =
-        FileChannel.open(
-            file,
-            EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-      try (FileLock ignored = channel.lock()) {
-        long before = channel.size();
+    IN_PROCESS.lock();
+    try (FileChannel appender = open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        FileChannel reader = open(file, StandardOpenOption.READ)) {
+      try (FileLock ignored = appender.lock()) {
+        long before = appender.size();
         ByteBuffer buffer = ByteBuffer.wrap(line);
-        if (before > 0 && !endsWithNewline(channel, before)) {
+        if (before > 0 && !endsWithNewline(reader, before)) {
           buffer = ByteBuffer.allocate(line.length + 1).put(NEWLINE).put(line).flip();
         }
         try {
           while (buffer.hasRemaining()) {
-            channel.write(buffer);
+            appender.write(buffer);
           }
         } catch (IOException e) {
           try {
-            channel.truncate(before);
+            appender.truncate(before);
           } catch (IOException undo) {
             e.addSuppressed(undo);
           }
           throw e;
         }
       }
+    } finally {
+      IN_PROCESS.unlock();
     }
     return file;
+  }
+
+  private static FileChannel open(Path file, StandardOpenOption... mode) throws IOException {
+    EnumSet<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE);
+    options.addAll(java.util.Arrays.asList(mode));
+    return FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 
   private static boolean endsWithNewline(FileChannel channel, long size) throws IOException {

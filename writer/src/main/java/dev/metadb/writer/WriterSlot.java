@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
@@ -35,24 +36,34 @@ import net.openhft.chronicle.wire.DocumentContext;
  *       {@code timeoutMS}.
  *   <li>A document that throws while being written is rolled back ({@code rollbackOnClose}), so a
  *       failed append leaves no partial entry for the ingester.
+ *   <li>Disk blocks under an entry are allocated before Chronicle's memory map touches them
+ *       ({@link DiskReservation}), and a slot is not opened on a filesystem with less than
+ *       {@link #MIN_FREE_BYTES} free: a full disk fails the append, it never SIGBUSes the JVM.
  * </ol>
  */
 final class WriterSlot implements AutoCloseable {
+  /** Opening a queue maps its metadata and first cycle file: refuse below this much free space. */
+  static final long MIN_FREE_BYTES = 1024 * 1024;
+
   private final int number;
   private final Path dir;
+  private final java.io.File dirFile;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final SingleChronicleQueue queue;
   private final ThreadLocal<ExcerptAppender> appender;
+  private final DiskReservation reservation;
   private final List<ExcerptAppender> appenders = new ArrayList<>();
 
   private WriterSlot(int number, Path dir, FileChannel lockChannel, FileLock lock, SingleChronicleQueue queue) {
     this.number = number;
     this.dir = dir;
+    this.dirFile = dir.toFile();
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.queue = queue;
     this.appender = ThreadLocal.withInitial(this::newAppender);
+    this.reservation = new DiskReservation(dir, queue.rollCycle());
   }
 
   /**
@@ -104,6 +115,10 @@ final class WriterSlot implements AutoCloseable {
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(pid), 0);
       Path dir = Home.createPrivateDirectories(home.slotDir(n));
+      long free = Files.getFileStore(dir).getUsableSpace();
+      if (free < MIN_FREE_BYTES) {
+        throw new IOException("no space left for the queue in " + dir + " (" + free + " bytes free)");
+      }
       SingleChronicleQueue queue = ChronicleSettings.builder(dir, config.appendTimeout().toMillis()).build();
       clearDeadHoldersLocks(queue);
       return new WriterSlot(n, dir, channel, lock, queue);
@@ -144,10 +159,14 @@ final class WriterSlot implements AutoCloseable {
    * Appends one entry whose bytes are {@code bytes[0, length)}. Throws whatever Chronicle throws
    * (disk full, mapping failure, lock timeout); the entry is then not in the queue.
    */
-  void append(byte[] bytes, int length) {
-    try (DocumentContext dc = appender.get().writingDocument()) {
+  void append(byte[] bytes, int length) throws IOException {
+    ExcerptAppender a = appender.get();
+    try (DocumentContext dc = a.writingDocument()) {
       try {
-        dc.wire().bytes().write(bytes, 0, length);
+        Bytes<?> out = dc.wire().bytes();
+        long at = out.writePosition();
+        reservation.ensure(a.cycle(), at, at + length);
+        out.write(bytes, 0, length);
       } catch (Throwable t) {
         dc.rollbackOnClose();
         throw t;
@@ -155,9 +174,12 @@ final class WriterSlot implements AutoCloseable {
     }
   }
 
-  /** False once the slot's directory is gone (removed, or replaced): its appends would be lost. */
+  /**
+   * False once the slot's directory is gone (removed, or replaced by a file): appends since went
+   * into unlinked files the ingester will never read. One stat, no allocation: it runs per append.
+   */
   boolean intact() {
-    return Files.isDirectory(dir);
+    return dirFile.isDirectory();
   }
 
   int number() {
@@ -180,6 +202,11 @@ final class WriterSlot implements AutoCloseable {
         }
       }
       appenders.clear();
+    }
+    try {
+      reservation.close();
+    } catch (Throwable t) {
+      first = keep(first, t);
     }
     try {
       queue.close();

@@ -1,0 +1,189 @@
+package dev.metadb.ingester;
+
+import dev.metadb.event.EnvelopeCodec;
+import dev.metadb.event.InvalidEventException;
+import dev.metadb.event.Table;
+import dev.metadb.writer.ChronicleSettings;
+import dev.metadb.writer.ErrorSpool;
+import dev.metadb.writer.Home;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * What {@code metadb status} reports, read without disturbing a running ingester: meta.db is
+ * opened read-only (WAL readers do not block the writer), the queues only get tailers, the lock is
+ * probed for an instant.
+ *
+ * @param home the home directory
+ * @param schemaVersion meta.db's {@code user_version}; empty when there is no meta.db yet
+ * @param rows rows per event table, in table order (empty without meta.db)
+ * @param slots one entry per writer slot
+ * @param ingesterPid the pid holding the ingest lock; empty when no ingester runs (-1: running,
+ *     pid unknown)
+ * @param spoolFiles spool file name to line count, oldest first
+ */
+public record IngestStatus(
+    Path home,
+    OptionalLong schemaVersion,
+    Map<String, Long> rows,
+    List<SlotStatus> slots,
+    OptionalLong ingesterPid,
+    Map<String, Long> spoolFiles) {
+
+  /**
+   * One writer slot.
+   *
+   * @param slot {@code slot-NN}
+   * @param checkpointIndex the last committed queue index; empty when nothing was ingested yet
+   * @param checkpointAt when that checkpoint was committed (ISO-8601 text); null when none
+   * @param lagEntries entries in the queue after the checkpoint
+   * @param oldestPending the recording time of the first entry after the checkpoint; null when
+   *     there is none (or it does not decode)
+   */
+  public record SlotStatus(
+      String slot, OptionalLong checkpointIndex, String checkpointAt, long lagEntries, Instant oldestPending) {}
+
+  /** Entries not yet ingested, over all slots. */
+  public long lagEntries() {
+    return slots.stream().mapToLong(SlotStatus::lagEntries).sum();
+  }
+
+  /** How long the oldest not-yet-ingested entry has waited; zero when nothing waits. */
+  public Duration lag(Instant now) {
+    return slots.stream()
+        .map(SlotStatus::oldestPending)
+        .filter(t -> t != null)
+        .min(Instant::compareTo)
+        .map(t -> Duration.between(t, now).isNegative() ? Duration.ZERO : Duration.between(t, now))
+        .orElse(Duration.ZERO);
+  }
+
+  /** The most recent checkpoint commit over all slots, or null. */
+  public String lastCheckpointAt() {
+    return slots.stream().map(SlotStatus::checkpointAt).filter(t -> t != null).max(String::compareTo).orElse(null);
+  }
+
+  /** Reads the status of {@code home}. */
+  public static IngestStatus read(Home home) throws IOException, SQLException, MetaDatabaseException {
+    OptionalLong version = OptionalLong.empty();
+    Map<String, Long> rows = new LinkedHashMap<>();
+    Map<String, CheckpointStore.Checkpoint> checkpoints = Map.of();
+    if (Files.isRegularFile(home.metaDb())) {
+      try (MetaDatabase db = MetaDatabase.openReadOnly(home.metaDb())) {
+        version = OptionalLong.of(db.schemaVersion());
+        if (db.schemaVersion() > 0) {
+          for (Table table : Table.values()) {
+            rows.put(table.sqlName(), count(db, table.sqlName()));
+          }
+          checkpoints = CheckpointStore.load(db.connection());
+        }
+      }
+    }
+    List<SlotStatus> slots = new ArrayList<>();
+    for (Path dir : slotDirs(home)) {
+      String name = dir.getFileName().toString();
+      CheckpointStore.Checkpoint checkpoint = checkpoints.get(name);
+      slots.add(slotStatus(name, dir, checkpoint));
+    }
+    Map<String, Long> spool = new LinkedHashMap<>();
+    for (Path file : ErrorSpool.files(home)) {
+      spool.put(file.getFileName().toString(), lines(file));
+    }
+    return new IngestStatus(home.dir(), version, rows, slots, IngestLock.holder(home), spool);
+  }
+
+  private static long count(MetaDatabase db, String table) throws SQLException {
+    try (var statement = db.connection().createStatement();
+        var rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  private static List<Path> slotDirs(Home home) throws IOException {
+    if (!Files.isDirectory(home.queueDir())) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(home.queueDir())) {
+      return list.filter(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p))
+          .filter(IngestStatus::hasCycleFile)
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static boolean hasCycleFile(Path dir) {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.anyMatch(p -> p.getFileName().toString().endsWith(".cq4"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static SlotStatus slotStatus(String name, Path dir, CheckpointStore.Checkpoint checkpoint) {
+    try (SingleChronicleQueue queue = ChronicleSettings.openForReading(dir);
+        ExcerptTailer tailer = queue.createTailer()) {
+      long lag;
+      if (checkpoint == null) {
+        tailer.toStart();
+        lag = queue.entryCount();
+      } else if (tailer.moveToIndex(checkpoint.queueIndex())) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+          // Skips the checkpoint's own entry: it is ingested.
+        }
+        long last = queue.lastIndex();
+        lag = last > checkpoint.queueIndex() ? queue.countExcerpts(checkpoint.queueIndex(), last) : 0;
+      } else {
+        tailer.toStart();
+        lag = queue.entryCount();
+      }
+      Instant oldest = null;
+      try (DocumentContext dc = tailer.readingDocument()) {
+        if (dc.isPresent()) {
+          Bytes<?> bytes = dc.wire().bytes();
+          byte[] raw = new byte[(int) bytes.readRemaining()];
+          bytes.read(raw);
+          oldest = EnvelopeCodec.decode(raw).tsUtc();
+        }
+      } catch (InvalidEventException e) {
+        // A poison entry: it counts in the lag, but has no trustworthy time.
+      }
+      return new SlotStatus(
+          name,
+          checkpoint == null ? OptionalLong.empty() : OptionalLong.of(checkpoint.queueIndex()),
+          checkpoint == null ? null : checkpoint.updatedAt(),
+          lag,
+          oldest);
+    }
+  }
+
+  private static long lines(Path file) throws IOException {
+    long lines = 0;
+    byte[] buffer = new byte[64 * 1024];
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            lines++;
+          }
+        }
+      }
+    }
+    return lines;
+  }
+}

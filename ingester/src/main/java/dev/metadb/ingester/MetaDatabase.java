@@ -1,0 +1,208 @@
+package dev.metadb.ingester;
+
+import dev.metadb.writer.Home;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.function.Consumer;
+import org.sqlite.JDBC;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+
+/**
+ * An open meta.db: one sqlite-jdbc connection, configured the one way every stage uses, that has
+ * passed the {@link SchemaGate}.
+ *
+ * <p>CONNECTION SETTINGS (write opens).
+ *
+ * <pre>
+ *   journal_mode        WAL       readers never block the writer, the writer never blocks readers
+ *   synchronous         NORMAL    WAL + NORMAL: a power cut may lose the last commits, never corrupts
+ *   busy_timeout        10 s      how long BEGIN IMMEDIATE waits for another writer
+ *   transaction mode    IMMEDIATE write lock at BEGIN, see {@link WriteTransaction}
+ *   jdbc.get_generated_keys  off  sqlite-jdbc otherwise runs last_insert_rowid() after every insert
+ *   autocommit          on        transactions are explicit, see {@link WriteTransaction}
+ * </pre>
+ *
+ * <p>Read-only opens ({@link #openReadOnly}) set only the busy timeout and open the file with
+ * SQLITE_OPEN_READONLY: they never create, migrate or change the journal mode, and under WAL they
+ * do not block the ingester.
+ *
+ * <p>FAILURES. A file that is not SQLite gives {@link NotADatabaseException} before anything is
+ * written to it (SQLite checks the header on the first read; the WAL pragma is that read). A
+ * newer schema gives {@link SchemaNewerException}. Anything else is a plain {@link SQLException}
+ * (busy, full, I/O) that a caller may retry.
+ *
+ * <p>Not thread-safe: one thread uses an instance at a time.
+ */
+public final class MetaDatabase implements AutoCloseable {
+  /** How long a write waits for the database lock held by another process, in milliseconds. */
+  public static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+  /** How long an idle-time WAL checkpoint waits for other connections, in milliseconds. */
+  public static final int CHECKPOINT_BUSY_MILLIS = 100;
+
+  private final Path file;
+  private final Connection connection;
+  private final SchemaGate.Outcome gate;
+
+  private MetaDatabase(Path file, Connection connection, SchemaGate.Outcome gate) {
+    this.file = file;
+    this.connection = connection;
+    this.gate = gate;
+  }
+
+  /** {@link #open(Path, Consumer)} without progress lines. */
+  public static MetaDatabase open(Path file) throws IOException, SQLException, MetaDatabaseException {
+    return open(file, line -> {});
+  }
+
+  /**
+   * Opens {@code file} for writing, creating it (and its directory, 0700) if missing, and passes
+   * the schema gate: creates, migrates or refuses (see {@link SchemaGate}).
+   *
+   * @param progress receives one line when the schema is created or migrated
+   */
+  public static MetaDatabase open(Path file, Consumer<String> progress)
+      throws IOException, SQLException, MetaDatabaseException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Home.createPrivateDirectories(parent);
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    return connectAndGate(file, config, true, progress);
+  }
+
+  /**
+   * Opens an existing {@code file} read-only. Refuses a newer schema like a write open; an older
+   * one is reported by {@link #schemaVersion()}, not migrated.
+   *
+   * @throws NoSuchFileException when there is no file yet
+   */
+  public static MetaDatabase openReadOnly(Path file) throws IOException, SQLException, MetaDatabaseException {
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no meta.db yet (run metadb ingest)");
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    return connectAndGate(file, config, false, line -> {});
+  }
+
+  private static MetaDatabase connectAndGate(
+      Path file, SQLiteConfig config, boolean write, Consumer<String> progress)
+      throws SQLException, MetaDatabaseException {
+    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    config.setGetGeneratedKeys(false);
+    Connection connection = null;
+    try {
+      connection = JDBC.createConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+      SchemaGate.Outcome gate;
+      if (write) {
+        gate = SchemaGate.apply(connection, file, progress);
+      } else {
+        int version = SchemaGate.readVersion(connection);
+        SchemaGate.refuseNewer(file, version);
+        gate = new SchemaGate.Outcome(version, SchemaGate.Action.NONE);
+      }
+      return new MetaDatabase(file, connection, gate);
+    } catch (SQLException e) {
+      closeQuietly(connection, e);
+      if (isNotADatabase(e)) {
+        throw new NotADatabaseException(file, e);
+      }
+      throw e;
+    } catch (MetaDatabaseException | RuntimeException e) {
+      closeQuietly(connection, e);
+      throw e;
+    }
+  }
+
+  /** Whether {@code e} is SQLite's "file is not a database" (SQLITE_NOTADB). */
+  public static boolean isNotADatabase(SQLException e) {
+    return (e.getErrorCode() & 0xff) == SQLiteErrorCode.SQLITE_NOTADB.code;
+  }
+
+  /**
+   * Whether {@code e} is a condition that passes by itself and deserves a retry rather than a
+   * stop: the lock held past the busy timeout, a full disk, an I/O error, or no memory.
+   */
+  public static boolean isTransient(SQLException e) {
+    int primary = e.getErrorCode() & 0xff;
+    return primary == SQLiteErrorCode.SQLITE_BUSY.code
+        || primary == SQLiteErrorCode.SQLITE_LOCKED.code
+        || primary == SQLiteErrorCode.SQLITE_FULL.code
+        || primary == SQLiteErrorCode.SQLITE_IOERR.code
+        || primary == SQLiteErrorCode.SQLITE_NOMEM.code
+        || primary == SQLiteErrorCode.SQLITE_CANTOPEN.code
+        || primary == SQLiteErrorCode.SQLITE_PROTOCOL.code;
+  }
+
+  /** Begins a {@code BEGIN IMMEDIATE} transaction; see {@link WriteTransaction}. */
+  public WriteTransaction begin() throws SQLException {
+    return WriteTransaction.begin(connection);
+  }
+
+  /**
+   * {@code PRAGMA wal_checkpoint(TRUNCATE)}: copies the WAL into the database and truncates it,
+   * so readers that hold old snapshots cannot make it grow without bound. Meant for idle moments:
+   * it waits at most {@link #CHECKPOINT_BUSY_MILLIS} for other writers and readers (not the 10 s
+   * busy timeout), so an idle-time checkpoint never holds up the next batch or a shutdown.
+   *
+   * @return true when the checkpoint completed; false when a reader or writer kept it from
+   *     finishing (the next idle moment tries again)
+   */
+  public boolean checkpointWal() throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA busy_timeout = " + CHECKPOINT_BUSY_MILLIS);
+      try (ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        return rs.next() && rs.getInt(1) == 0;
+      } finally {
+        statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+      }
+    }
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
+  }
+
+  /** The connection, in autocommit mode. Use {@link #begin()} for writes. */
+  public Connection connection() {
+    return connection;
+  }
+
+  /** The schema version after the gate ({@link Schema#VERSION} for write opens). */
+  public int schemaVersion() {
+    return gate.action() == SchemaGate.Action.NONE ? gate.found() : Schema.VERSION;
+  }
+
+  /** What the schema gate did on open. */
+  public SchemaGate.Outcome gateOutcome() {
+    return gate;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+
+  private static void closeQuietly(Connection connection, Exception primary) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      primary.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.metadb.ingester;
+
+import dev.metadb.event.EnvelopeCodec;
+import dev.metadb.event.InvalidEventException;
+import dev.metadb.writer.ChronicleSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The ingester's reader of one writer slot ({@code queue/slot-NN}): a Chronicle tailer positioned
+ * just after the slot's checkpoint.
+ *
+ * <p>RESTART RULE. With a checkpoint index C (the last entry whose row is committed):
+ *
+ * <ol>
+ *   <li>{@code moveToIndex(C)}, read one document, check its index is C, and continue after it.
+ *       The tailer's own persisted position is never used: the checkpoint in meta.db, committed
+ *       with the rows, is the only truth.
+ *   <li>If C's cycle file is gone (deleted by hand, or the slot's queue replaced), stop with
+ *       {@link CheckpointMissingException}. With the skip flag, read the slot from its first
+ *       remaining entry instead: entries already ingested are ignored by event_id, and what the
+ *       missing files held is lost, which the log says.
+ * </ol>
+ *
+ * <p>Without a checkpoint the slot is read from its start. Entries are handed out in queue order;
+ * {@link #next()} never blocks. Not thread-safe (Chronicle tailers are single-threaded objects).
+ */
+final class SlotReader implements AutoCloseable {
+  private final String name;
+  private final Path dir;
+  private final SingleChronicleQueue queue;
+  private final ExcerptTailer tailer;
+
+  private SlotReader(String name, Path dir, SingleChronicleQueue queue) {
+    this.name = name;
+    this.dir = dir;
+    this.queue = queue;
+    this.tailer = queue.createTailer();
+  }
+
+  /**
+   * Opens the slot queue in {@code dir} and positions it after {@code checkpoint} (null: from the
+   * start).
+   */
+  static SlotReader open(
+      String name, Path dir, Long checkpoint, boolean skipMissing, Consumer<String> log)
+      throws CheckpointMissingException {
+    SlotReader reader = new SlotReader(name, dir, ChronicleSettings.openForReading(dir));
+    try {
+      if (checkpoint == null) {
+        reader.tailer.toStart();
+      } else {
+        reader.positionAfter(checkpoint, skipMissing, log);
+      }
+      return reader;
+    } catch (CheckpointMissingException | RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  private void positionAfter(long checkpoint, boolean skipMissing, Consumer<String> log)
+      throws CheckpointMissingException {
+    if (tailer.moveToIndex(checkpoint)) {
+      try (DocumentContext dc = tailer.readingDocument()) {
+        if (dc.isPresent() && dc.index() == checkpoint) {
+          return;
+        }
+      }
+    }
+    RollCycle rollCycle = queue.rollCycle();
+    int cycle = rollCycle.toCycle(checkpoint);
+    long sequence = rollCycle.toSequenceNumber(checkpoint);
+    boolean cycleGone = !Files.exists(new CycleFiles(rollCycle).fileOf(dir, cycle));
+    String where =
+        name + ": the checkpoint (index 0x" + Long.toHexString(checkpoint) + ", entry " + sequence
+            + " of cycle " + cycle + ") is not in the queue: "
+            + (cycleGone ? "its cycle file is gone" : "the cycle file has no such entry (queue replaced?)");
+    if (!skipMissing) {
+      throw new CheckpointMissingException(
+          where + ". Entries after it may be lost; restart with --skip-missing to continue from the"
+              + " first entry still in " + dir);
+    }
+    queue.refreshDirectoryListing();
+    tailer.toStart();
+    log.accept(
+        where + "; skipping ahead (--skip-missing) to the first entry still in the slot (index 0x"
+            + Long.toHexString(queue.firstIndex()) + "). Skipped: the entries after entry " + sequence
+            + " of cycle " + cycle + " up to cycle " + queue.firstCycle()
+            + " that were in missing files; their number is unknown (the files are gone).");
+  }
+
+  /** The next entry, or null when the slot has nothing more for now. */
+  PendingEntry next() {
+    long index;
+    byte[] raw;
+    try (DocumentContext dc = tailer.readingDocument()) {
+      if (!dc.isPresent()) {
+        return null;
+      }
+      index = dc.index();
+      Bytes<?> bytes = dc.wire().bytes();
+      raw = new byte[(int) bytes.readRemaining()];
+      bytes.read(raw);
+    }
+    try {
+      return PendingEntry.decoded(this, index, EnvelopeCodec.decode(raw));
+    } catch (InvalidEventException e) {
+      return PendingEntry.undecodable(this, index, raw, e.getMessage());
+    }
+  }
+
+  /** {@code slot-NN}, the key of its checkpoint row. */
+  String name() {
+    return name;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  SingleChronicleQueue queue() {
+    return queue;
+  }
+
+  @Override
+  public void close() {
+    try {
+      tailer.close();
+    } finally {
+      queue.close();
+    }
+  }
+}
