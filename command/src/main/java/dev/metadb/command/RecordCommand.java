@@ -43,7 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  metadb record ticks --field source=watchdog",
       "  metadb record messages --json '{\"source\":\"bus\",\"direction\":\"inbound\",\"body\":\"hi\"}'",
       "  metadb record cli_invocations --field bin=git --field exit_code=0 --field duration_ms=412",
-      "  printf '%s\\n' '{\"source\":\"a\"}' '{\"source\":\"b\"}' | metadb record ticks -",
+      "  printf '%%s\\n' '{\"source\":\"a\"}' '{\"source\":\"b\"}' | metadb record ticks -",
       "",
       "Prints each event's id on stdout. Exit 0 queued or spooled, 2 invalid input, 1 not stored."
     })

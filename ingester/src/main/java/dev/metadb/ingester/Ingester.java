@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 
 /**
  * The ingester: tails every writer slot of a home and commits the entries into meta.db exactly
@@ -346,6 +347,9 @@ public final class Ingester implements AutoCloseable {
   }
 
   private void sweepRetention() {
+    // Chronicle unmaps the cycle files a tailer moved past on a background thread; until it has,
+    // they count as open and Retention keeps them. Release them now so the sweep sees them closed.
+    BackgroundResourceReleaser.releasePendingResources();
     Instant now = Instant.now();
     long deleted = 0;
     for (SlotReader slot : slots.values()) {

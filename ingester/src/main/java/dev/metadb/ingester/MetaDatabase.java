@@ -44,6 +44,9 @@ public final class MetaDatabase implements AutoCloseable {
   /** How long a write waits for the database lock held by another process, in milliseconds. */
   public static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
+  /** How long an idle-time WAL checkpoint waits for other connections, in milliseconds. */
+  public static final int CHECKPOINT_BUSY_MILLIS = 100;
+
   private final Path file;
   private final Connection connection;
   private final SchemaGate.Outcome gate;
@@ -149,15 +152,21 @@ public final class MetaDatabase implements AutoCloseable {
 
   /**
    * {@code PRAGMA wal_checkpoint(TRUNCATE)}: copies the WAL into the database and truncates it,
-   * so readers that hold old snapshots cannot make it grow without bound. Meant for idle moments.
+   * so readers that hold old snapshots cannot make it grow without bound. Meant for idle moments:
+   * it waits at most {@link #CHECKPOINT_BUSY_MILLIS} for other writers and readers (not the 10 s
+   * busy timeout), so an idle-time checkpoint never holds up the next batch or a shutdown.
    *
    * @return true when the checkpoint completed; false when a reader or writer kept it from
-   *     finishing (SQLite reports busy; the next idle moment tries again)
+   *     finishing (the next idle moment tries again)
    */
   public boolean checkpointWal() throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
-      return rs.next() && rs.getInt(1) == 0;
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA busy_timeout = " + CHECKPOINT_BUSY_MILLIS);
+      try (ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        return rs.next() && rs.getInt(1) == 0;
+      } finally {
+        statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+      }
     }
   }
 

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -190,8 +189,6 @@ class IngesterTest {
       assertEquals(2, ingester.drain().inserted());
     }
     assertEquals(3, cycleFiles(home().slotDir(0)).size(), "retain 30 days keeps the 8- and 9-day-old files");
-    // Chronicle unmaps closed queues' files on a background thread; until then they count as open.
-    BackgroundResourceReleaser.releasePendingResources();
     try (Ingester ingester = Ingester.open(home(), retainOne, log::add)) {
       IngestStats stats = ingester.drain();
       assertEquals(0, stats.entries());

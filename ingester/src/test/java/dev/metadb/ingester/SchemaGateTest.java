@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,36 +99,23 @@ class SchemaGateTest {
   void twoProcessesRacingToMigrateMigrateOnce() throws Exception {
     Path file = dir.resolve("meta.db");
     V1Files.create(file);
-    List<Process> children = new ArrayList<>();
+    List<Child> children = new ArrayList<>();
     List<String> outcomes = new ArrayList<>();
     try (Connection holder = Sql.connect(file)) {
       // Hold the write lock so both children read v1 and then queue on BEGIN IMMEDIATE.
       Sql.exec(holder, "BEGIN IMMEDIATE");
-      CountDownLatch bothRead = new CountDownLatch(2);
       for (int i = 0; i < 2; i++) {
-        Process child = ChildJvm.start(GateChild.class, file.toString());
-        children.add(child);
-        Thread reader = new Thread(() -> {
-          try (BufferedReader err = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = err.readLine()) != null; ) {
-              if (line.contains("is older than this metadb")) {
-                bothRead.countDown();
-              }
-            }
-          } catch (java.io.IOException ignored) {
-            // The child ended; its exit code is asserted below.
-          }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        children.add(Child.start(GateChild.class, file.toString()));
       }
-      assertTrue(bothRead.await(60, TimeUnit.SECONDS), "children did not both read schema v1");
+      for (Child child : children) {
+        assertTrue(child.awaitErr(l -> l.contains("is older than this metadb"), Duration.ofSeconds(60)),
+            "child did not read schema v1: " + child.err());
+      }
       Sql.exec(holder, "ROLLBACK");
     }
-    for (Process child : children) {
-      assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child did not finish");
-      assertEquals(0, child.exitValue());
-      outcomes.add(new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+    for (Child child : children) {
+      assertEquals(0, child.await(Duration.ofSeconds(60)), child.err().toString());
+      outcomes.addAll(child.out());
     }
     outcomes.sort(null);
     assertEquals(List.of("outcome MIGRATED 1", "outcome NONE 2"), outcomes);

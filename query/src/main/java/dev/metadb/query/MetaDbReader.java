@@ -82,10 +82,6 @@ final class MetaDbReader implements AutoCloseable {
     }
   }
 
-  Path file() {
-    return file;
-  }
-
   Connection connection() {
     return connection;
   }

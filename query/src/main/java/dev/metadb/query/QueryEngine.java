@@ -118,6 +118,9 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private void readTables(SqlShape shape, TimeWindow window, Map<Table, List<RowBlock>> rows) throws QueryException {
+    if (shape.tables().isEmpty()) {
+      return;
+    }
     try (MetaDbReader db = MetaDbReader.open(home.metaDb())) {
       for (Table table : shape.tables().keySet()) {
         TableLayout layout = TableLayout.of(table);

@@ -115,14 +115,6 @@ final class SnapshotStore {
     }
   }
 
-  /** Brings the snapshot up to date and returns its manifest (for tests and benchmarks). */
-  Manifest refresh(MetaDbReader db, TableLayout layout, Set<String> columns) throws IOException, SQLException {
-    Home.createPrivateDirectories(root);
-    try (TableLock lock = TableLock.acquire(root.resolve(layout.name() + ".lock"))) {
-      return refreshLocked(db, layout, columns);
-    }
-  }
-
   private Path tableDir(TableLayout layout) {
     return root.resolve(layout.name());
   }

@@ -330,6 +330,17 @@ class IncrementalSnapshotTest {
     assertTrue(log.get(0).contains("s000001.source.arrow cannot be read"), log.get(0));
   }
 
+  @Test
+  void anUnwritableSnapshotDirectoryFallsBackToReadingMetaDb() throws Exception {
+    insert(TestDb.rows(T, START, 200, random));
+    Files.writeString(home.snapshotsDir(), "a file where the snapshots directory belongs");
+    try (QueryEngine engine = TestDb.engine(home, log)) {
+      assertEquals(200, TestDb.queryJson(engine, "SELECT count(*) AS n FROM messages").path("rows").get(0).path("n").asLong());
+    }
+    assertEquals(1, log.size(), log.toString());
+    assertTrue(log.get(0).contains("cannot be used") && log.get(0).contains("reading meta.db directly"), log.get(0));
+  }
+
   private static Set<String> files(Path dir) throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());

@@ -33,7 +33,7 @@ import java.util.Optional;
  *       oversized | invalid UTF-8 | not a valid envelope  -> quarantine, with the reason
  *       blank (empty or whitespace)                      -> skip
  *       otherwise                                        -> batch
- *       every batchLines valid lines: commit
+ *       every batchLines lines (a file of garbage commits too, or its rejects pile up): commit
  *   if the file is finished (see below): take the shared lock writers append under, read what
  *       completed meanwhile, and treat a trailing fragment as a last line (applied if it is a
  *       whole valid envelope without its '\n', quarantined otherwise)
@@ -122,7 +122,7 @@ final class FileReplay {
   private void readAll(LineReader reader) throws IOException, SQLException {
     while (reader.next()) {
       handle(reader);
-      if (batch.size() >= request.batchLines()) {
+      if (linesSinceCommit >= request.batchLines()) {
         commit();
       }
     }

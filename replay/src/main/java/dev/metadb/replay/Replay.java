@@ -4,6 +4,7 @@ import dev.metadb.ingester.MetaDatabase;
 import dev.metadb.ingester.MetaDatabaseException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  *   <li>One replay at a time per home ({@link ReplayLock}); any number of ingesters alongside.
  * </ol>
  *
- * <p>A dry run takes no lock, opens meta.db read-only (if it exists) and writes nothing.
+ * <p>A dry run takes no lock, opens meta.db read-only (if it exists) and writes nothing. A run
+ * with no files touches nothing at all (no lock file, no meta.db).
  */
 public final class Replay {
   private Replay() {}
@@ -43,6 +45,9 @@ public final class Replay {
    */
   public static ReplaySummary run(ReplayRequest request, ReplayProgress progress, Consumer<String> log)
       throws IOException, SQLException, MetaDatabaseException, ReplayBusyException {
+    if (request.sources().isEmpty()) {
+      return new ReplaySummary(request.dryRun(), List.of(), null);
+    }
     if (request.dryRun()) {
       Path metaDb = request.home().metaDb();
       MetaDatabase db = Files.isRegularFile(metaDb) ? MetaDatabase.openReadOnly(metaDb) : null;
@@ -87,6 +92,6 @@ public final class Replay {
 
   private static String describe(Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return e instanceof java.nio.file.NoSuchFileException ? "no such file: " + message : message;
+    return e instanceof NoSuchFileException ? "no such file: " + message : message;
   }
 }

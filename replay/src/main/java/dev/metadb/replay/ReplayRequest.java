@@ -11,8 +11,8 @@ import java.util.List;
  * @param home the metadb home: meta.db, the replay lock, logs/quarantine and logs/replayed
  * @param sources the files, in the order they are replayed
  * @param dryRun read and validate everything, write nothing (no rows, ledger, quarantine, moves)
- * @param batchLines valid lines per transaction (default {@value #DEFAULT_BATCH_LINES}); the
- *     ledger offset advances once per batch, so this bounds the work a kill -9 throws away
+ * @param batchLines lines per transaction (default {@value #DEFAULT_BATCH_LINES}); the ledger
+ *     offset advances once per batch, so this bounds the work a kill -9 throws away
  * @param maxLineBytes longest line accepted, in bytes without the line break (default 8 MiB);
  *     longer lines are quarantined without being read into memory
  * @param settle how long a file must have been left unmodified before replay treats it as

@@ -267,5 +267,6 @@ class ReplayTest {
     ReplaySummary summary = replayHome(home);
     assertEquals(0, summary.files().size());
     assertTrue(summary.clean());
+    assertFalse(Files.exists(home.dir()), "nothing created");
   }
 }

@@ -35,7 +35,7 @@ public final class EnvelopeCodec {
 
   /** Writes {@code envelope} (and, for a spool line, its stamp) as one JSON object, no newline. */
   public static void encode(Envelope envelope, SpoolStamp stamp, OutputStream out) throws IOException {
-    try (JsonGenerator g = EventValidator.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = EventValidator.FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("event_id", envelope.eventId());
       Table table = envelope.table();
@@ -91,7 +91,7 @@ public final class EnvelopeCodec {
   public static Envelope decode(byte[] bytes, int offset, int length) throws InvalidEventException {
     JsonNode root;
     try {
-      root = EventValidator.MAPPER.readTree(bytes, offset, length);
+      root = EventValidator.Trees.MAPPER.readTree(bytes, offset, length);
     } catch (JsonProcessingException e) {
       throw new InvalidEventException(null, null, "not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

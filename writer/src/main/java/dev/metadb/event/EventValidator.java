@@ -25,8 +25,15 @@ public final class EventValidator {
   /** Largest accepted string value, in UTF-8 bytes (1 MiB). */
   public static final int MAX_VALUE_BYTES = 1 << 20;
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
+  /** Streaming only (jackson-core): the record path never needs databind's heavier start-up. */
+  static final JsonFactory FACTORY = new JsonFactory();
+
+  /** The tree-model mapper, created on first use by a path that parses whole documents. */
+  static final class Trees {
+    static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+    private Trees() {}
+  }
 
   private EventValidator() {}
 

@@ -24,10 +24,15 @@ public final class ChronicleSettings {
 
   private ChronicleSettings() {}
 
-  /** Turns off Chronicle's analytics and start-up announcer for this JVM. */
+  /**
+   * Turns off Chronicle's analytics and start-up announcer for this JVM, and its disk-space
+   * monitor thread: {@code DiskReservation} already turns a full disk into a clean append failure,
+   * and the monitor's thread costs every short-lived writer a thread start and affinity probing.
+   */
   public static void disablePhoneHome() {
     System.setProperty("chronicle.analytics.disable", "true");
     System.setProperty("chronicle.announcer.disable", "true");
+    System.setProperty("chronicle.disk.monitor.disable", "true");
   }
 
   /**

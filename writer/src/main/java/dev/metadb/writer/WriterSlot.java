@@ -47,6 +47,7 @@ final class WriterSlot implements AutoCloseable {
 
   private final int number;
   private final Path dir;
+  private final java.io.File dirFile;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final SingleChronicleQueue queue;
@@ -57,6 +58,7 @@ final class WriterSlot implements AutoCloseable {
   private WriterSlot(int number, Path dir, FileChannel lockChannel, FileLock lock, SingleChronicleQueue queue) {
     this.number = number;
     this.dir = dir;
+    this.dirFile = dir.toFile();
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.queue = queue;
@@ -172,9 +174,12 @@ final class WriterSlot implements AutoCloseable {
     }
   }
 
-  /** False once the slot's directory is gone (removed, or replaced): its appends would be lost. */
+  /**
+   * False once the slot's directory is gone (removed, or replaced by a file): appends since went
+   * into unlinked files the ingester will never read. One stat, no allocation: it runs per append.
+   */
   boolean intact() {
-    return Files.isDirectory(dir);
+    return dirFile.isDirectory();
   }
 
   int number() {
