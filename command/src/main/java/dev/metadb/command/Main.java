@@ -18,12 +18,13 @@ import picocli.CommandLine.Command;
       "Local observability store: record events without waiting on a database,",
       "ingest them into SQLite exactly once, query them with SQL."
     },
-    subcommands = {RecordCommand.class, IngestCommand.class, StatusCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RecordCommand.class, IngestCommand.class, ReplayCommand.class, StatusCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",
       "Examples:",
       "  metadb record ticks --field source=cron      record one event",
       "  metadb ingest                                 run the ingester (queue -> meta.db)",
+      "  metadb replay                                 apply the error spool after an outage",
       "  metadb query \"SELECT source, count(*) FROM messages GROUP BY 1\"",
       "",
       "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 3 meta.db schema newer than this metadb."

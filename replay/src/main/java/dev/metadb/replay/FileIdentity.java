@@ -1,0 +1,99 @@
+package dev.metadb.replay;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * What makes a spool file the same file across runs, renames and moves, and a new file under an
+ * old name a different one.
+ *
+ * <p>TEXT FORM (the {@code replay_ledger.identity} column): {@code sha256:<64 hex> ino:<dev>:<ino>}
+ *
+ * <ul>
+ *   <li>The hash covers the file's first line including its {@code \n}, or its first {@value
+ *       #HEAD_BYTES} bytes when that line is longer. Spool files are only ever appended to, so
+ *       once the first line is complete these bytes never change and the hash holds while the
+ *       file grows. A spool line carries a time-ordered random event id and a timestamp, so two
+ *       different files practically never share a first line.
+ *   <li>Device and inode (or {@code ino:-} where the file system has no "unix" view) survive a
+ *       rename or a move within one file system, not a copy.
+ * </ul>
+ *
+ * <p>Content is the ground truth: a ledger row is this file's when the hash is equal; the inode
+ * and the path only choose among several rows with the same hash (see {@link Ledger#find}). A file
+ * with no complete first line yet has no identity: there is nothing in it to apply.
+ */
+record FileIdentity(String contentHash, String inode) {
+  static final int HEAD_BYTES = 4096;
+
+  /** The identity of an open file, if its head is settled: complete first line or HEAD_BYTES. */
+  static Optional<FileIdentity> read(FileChannel channel, Path path, boolean finished) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate(HEAD_BYTES);
+    while (head.hasRemaining()) {
+      if (channel.read(head, head.position()) <= 0) {
+        break;
+      }
+    }
+    byte[] bytes = head.array();
+    int length = head.position();
+    int hashed = -1;
+    for (int i = 0; i < length; i++) {
+      if (bytes[i] == '\n') {
+        hashed = i + 1;
+        break;
+      }
+    }
+    if (hashed < 0 && (length == HEAD_BYTES || (finished && length > 0))) {
+      hashed = length;
+    }
+    if (hashed < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new FileIdentity(sha256(bytes, hashed), inode(path)));
+  }
+
+  /** Parses the text form written by {@link #text()}. */
+  static FileIdentity parse(String text) {
+    int space = text.indexOf(" ino:");
+    if (space < 0) {
+      return new FileIdentity(text, "-");
+    }
+    return new FileIdentity(text.substring(0, space), text.substring(space + 5));
+  }
+
+  String text() {
+    return contentHash + " ino:" + inode;
+  }
+
+  /** The first 12 hex digits of the hash, enough to name a file apart from its namesakes. */
+  String shortHash() {
+    return contentHash.substring("sha256:".length(), "sha256:".length() + 12);
+  }
+
+  private static String sha256(byte[] bytes, int length) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(bytes, 0, length);
+      return "sha256:" + HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+    }
+  }
+
+  private static String inode(Path path) {
+    try {
+      Object dev = Files.getAttribute(path, "unix:dev");
+      Object ino = Files.getAttribute(path, "unix:ino");
+      return dev + ":" + ino;
+    } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+      return "-";
+    }
+  }
+}
