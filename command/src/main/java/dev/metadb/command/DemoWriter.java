@@ -48,10 +48,10 @@ public final class DemoWriter {
     long recorded = 0;
     long spooled = 0;
     long failed = 0;
-    long start = System.nanoTime();
-    long end = start + seconds * 1_000_000_000L;
-    long nextReport = start;
     try (MetaDb db = MetaDb.open(home)) {
+      long start = System.nanoTime();
+      long end = start + seconds * 1_000_000_000L;
+      long nextReport = start;
       for (long i = 0; System.nanoTime() < end; i++) {
         RecordResult r = db.record(event(random, i));
         switch (r.status()) {
