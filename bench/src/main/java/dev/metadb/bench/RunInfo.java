@@ -30,8 +30,26 @@ record RunInfo(Map<String, String> fields) {
         + " (" + System.getProperty("java.vm.vendor") + ")");
     f.put("writer JVM flags", "`" + String.join(" ", ctx.jvm().flags()) + "`");
     f.put("stages in this build", ctx.capabilities().describe());
+    f.put("load average at start", loadAverage());
     f.put("mode", ctx.config().quick() ? "--quick (smoke run: counts too small for the figures to mean anything)" : "full");
     return new RunInfo(f);
+  }
+
+  /** This info with {@code label: value} added at the end (e.g. the load when the run ended). */
+  RunInfo with(String label, String value) {
+    Map<String, String> f = new LinkedHashMap<>(fields);
+    f.put(label, value);
+    return new RunInfo(f);
+  }
+
+  /** The 1, 5 and 15 minute load averages: how busy the shared machine was (2 cores: 2.0 is full). */
+  static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return parts[0] + " / " + parts[1] + " / " + parts[2] + " (1 / 5 / 15 min)";
+    } catch (IOException | ArrayIndexOutOfBoundsException e) {
+      return "unknown";
+    }
   }
 
   private static String cpuModel() {
