@@ -49,7 +49,7 @@ record BenchConfig(
   }
 
   static BenchConfig quickRun() {
-    return new BenchConfig(true, List.of(1, 2), 50, 1, 1_500, 250, 1, 10, 2,
+    return new BenchConfig(true, List.of(2), 50, 1, 1_500, 250, 1, 10, 2,
         10_000, 1_000, 5_000, 1_000, List.of(2), 1, 50, 1_500);
   }
 }
