@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * What every benchmark gets: its sizes, the way to start JVMs, what this build can do, and where
- * to put things.
+ * What every benchmark gets: its sizes, the way to start JVMs, and where to put things
+ * ({@code repoRoot/bin/metadb} is the launcher the cold-record figure runs).
  *
  * <pre>
  * workDir/NAME-K/      a fresh home (or scratch dir) per run, deleted by the benchmark after use
@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * </pre>
  */
 record BenchContext(
-    BenchConfig config, JvmLauncher jvm, Capabilities capabilities, Path repoRoot, Path workDir, Path dataDir) {
+    BenchConfig config, JvmLauncher jvm, Path repoRoot, Path workDir, Path dataDir) {
 
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 

@@ -38,22 +38,16 @@ final class ColdWarmBench implements Benchmark {
     void verify(Path home, Path report) throws IOException;
   }
 
-  private record Row(String scenario, String topology, LatencyStats stats, String missing) {}
+  private record Row(String scenario, String topology, LatencyStats stats) {}
 
   @Override
   public List<ResultTable> run(BenchContext ctx) throws Exception {
-    Capabilities caps = ctx.capabilities();
     Map<String, ColdScenario> cold = new LinkedHashMap<>();
-    Map<String, String> missing = new LinkedHashMap<>();
     cold.put("bare JVM appends one line (floor)", bare(ctx));
     cold.put(SinkKind.DIRECT_SQLITE.label, writer(ctx, SinkKind.DIRECT_SQLITE));
     cold.put(SinkKind.METADB.label + " (MetaDb in a fresh JVM)", writer(ctx, SinkKind.METADB));
-    String recordLabel = "`metadb record` of one event" + (caps.launcher() != null ? " (bin/metadb)" : " (java -cp)");
-    if (caps.has("record")) {
-      cold.put(recordLabel, record(ctx));
-    } else {
-      missing.put("`metadb record` of one event", "`metadb record` is not in this build");
-    }
+    String recordLabel = "`metadb record` of one event (bin/metadb)";
+    cold.put(recordLabel, record(ctx));
 
     Map<String, LongSamples> coldTimes = new LinkedHashMap<>();
     cold.keySet().forEach(k -> coldTimes.put(k, new LongSamples()));
@@ -73,8 +67,7 @@ final class ColdWarmBench implements Benchmark {
     }
 
     List<Row> rows = new ArrayList<>();
-    coldTimes.forEach((k, v) -> rows.add(new Row("cold first-write", k, LatencyStats.ofNanos(v.toArray()), null)));
-    missing.forEach((k, why) -> rows.add(new Row("cold first-write", k, LatencyStats.EMPTY, why)));
+    coldTimes.forEach((k, v) -> rows.add(new Row("cold first-write", k, LatencyStats.ofNanos(v.toArray()))));
     System.err.printf("  warm: %d timed rounds after %d warm-up%n", ctx.config().warmIterations(), ctx.config().warmupIterations());
     rows.add(warm(ctx, SinkKind.FILE_APPEND));
     rows.add(warm(ctx, SinkKind.DIRECT_SQLITE));
@@ -144,14 +137,8 @@ final class ColdWarmBench implements Benchmark {
     return new ColdScenario() {
       @Override
       public List<String> command(Path home, Path report) {
-        List<String> args = List.of("record", "messages", "--json", RECORD_JSON, "--home", home.toString());
-        Path launcher = ctx.capabilities().launcher();
-        if (launcher != null) {
-          List<String> command = new ArrayList<>(List.of(launcher.toString()));
-          command.addAll(args);
-          return command;
-        }
-        return ctx.jvm().command("dev.metadb.command.Main", args);
+        return List.of(ctx.repoRoot().resolve("bin/metadb").toString(), "record", "messages", "--json", RECORD_JSON,
+            "--home", home.toString());
       }
 
       @Override
@@ -181,7 +168,7 @@ final class ColdWarmBench implements Benchmark {
       if (r.stored() != r.attempted()) {
         throw new IOException("warm " + kind.label + ": " + r.stored() + " of " + r.attempted() + " stored: " + r.firstError());
       }
-      return new Row("warm open-write", label, LatencyStats.ofNanos(r.latencyNanos()), null);
+      return new Row("warm open-write", label, LatencyStats.ofNanos(r.latencyNanos()));
     } finally {
       BenchContext.deleteTree(home);
       Files.deleteIfExists(report);
@@ -213,32 +200,23 @@ final class ColdWarmBench implements Benchmark {
       boolean cold = r.scenario().startsWith("cold");
       Row floor = cold ? coldFloor : warmFloor;
       Row base = cold ? coldBase : warmBase;
-      if (r.missing() != null) {
-        t.row(r.scenario(), r.topology(), "not run", "", "", "", "");
-        t.note(r.scenario() + ", " + r.topology() + " not run: " + r.missing() + ".");
-      } else {
-        t.row(r.scenario(), r.topology(), Cells.count(r.stats().count()), Cells.ms(r.stats().medianMs()),
-            Cells.ms(r.stats().p95Ms()), r == floor ? "1x" : Cells.ratio(r.stats().medianMs(), floor.stats().medianMs()),
-            r == base ? "1x" : r == floor ? "" : Cells.ratio(r.stats().medianMs(), base.stats().medianMs()));
-      }
+      t.row(r.scenario(), r.topology(), Cells.count(r.stats().count()), Cells.ms(r.stats().medianMs()),
+          Cells.ms(r.stats().p95Ms()), r == floor ? "1x" : Cells.ratio(r.stats().medianMs(), floor.stats().medianMs()),
+          r == base ? "1x" : r == floor ? "" : Cells.ratio(r.stats().medianMs(), base.stats().medianMs()));
       categories.add((cold ? "cold: " : "warm: ") + shortName(r.topology()));
       medians[i] = r.stats().medianMs();
       p95s[i] = r.stats().p95Ms();
     }
     for (String topology : List.of(SinkKind.DIRECT_SQLITE.label, SinkKind.METADB.label)) {
-      Row c = rows.stream().filter(r -> r.scenario().startsWith("cold") && r.topology().startsWith(topology)).findFirst().orElse(null);
+      Row c = rows.stream().filter(r -> r.scenario().startsWith("cold") && r.topology().startsWith(topology)).findFirst().orElseThrow();
       Row w = find(rows, "warm open-write", topology);
-      if (c != null && c.missing() == null && w.missing() == null) {
-        t.note(topology + ": cold median overhead (cold median - warm median) " + Cells.ms(c.stats().medianMs() - w.stats().medianMs())
-            + " ms (the seed reported 4.153 ms for its Rust writer).");
-      }
+      t.note(topology + ": cold median overhead (cold median - warm median) " + Cells.ms(c.stats().medianMs() - w.stats().medianMs())
+          + " ms (the seed reported 4.153 ms for its Rust writer).");
     }
-    Row record = rows.stream().filter(r -> r.topology().equals(recordLabel)).findFirst().orElse(null);
-    if (record != null && record.missing() == null) {
-      double ratio = record.stats().medianMs() / coldFloor.stats().medianMs();
-      t.note("Target (issue 2), cold `metadb record` median at most 4x the bare JVM's: " + Cells.ratio(record.stats().medianMs(),
-          coldFloor.stats().medianMs()) + ": " + Cells.verdict(ratio <= 4) + ".");
-    }
+    Row record = find(rows, "cold first-write", recordLabel);
+    double ratio = record.stats().medianMs() / coldFloor.stats().medianMs();
+    t.note("Target (issue 2), cold `metadb record` median at most 4x the bare JVM's: " + Cells.ratio(record.stats().medianMs(),
+        coldFloor.stats().medianMs()) + ": " + Cells.verdict(ratio <= 4) + ".");
     var series = Charts.series();
     series.put("median", medians);
     series.put("p95", p95s);

@@ -23,19 +23,17 @@ final class ConcurrentWritersBench implements Benchmark {
   }
 
   /** One topology at one writer count. */
-  private record Run(SinkKind kind, int writers, WriterFleet.Result result, long landed, double drainMs, String missing) {}
+  private record Run(SinkKind kind, int writers, WriterFleet.Result result, long landed, double drainMs) {}
 
   @Override
   public List<ResultTable> run(BenchContext ctx) throws Exception {
     BenchConfig cfg = ctx.config();
-    String metadbMissing = ctx.capabilities().metadbTopologyMissing();
     List<Run> runs = new ArrayList<>();
     for (int writers : cfg.writerCounts()) {
       runs.add(runOnce(ctx, SinkKind.DIRECT_SQLITE, writers));
-      runs.add(metadbMissing == null ? runOnce(ctx, SinkKind.METADB, writers)
-          : new Run(SinkKind.METADB, writers, null, -1, Double.NaN, metadbMissing));
+      runs.add(runOnce(ctx, SinkKind.METADB, writers));
     }
-    return List.of(table(ctx, runs, metadbMissing));
+    return List.of(table(ctx, runs));
   }
 
   private Run runOnce(BenchContext ctx, SinkKind kind, int writers) throws Exception {
@@ -49,19 +47,19 @@ final class ConcurrentWritersBench implements Benchmark {
           WriterFleet.Result result = WriterFleet.start(ctx, "writers-metadb", writers, k -> args).await(Duration.ofMinutes(10));
           long done = ingester.awaitRows(TABLES, result.stored(), Duration.ofSeconds(120));
           long landed = ingester.rows().count(TABLES);
-          return new Run(kind, writers, result, landed, done < 0 ? Double.NaN : (done - result.endNanos()) / 1e6, null);
+          return new Run(kind, writers, result, landed, done < 0 ? Double.NaN : (done - result.endNanos()) / 1e6);
         }
       }
       WriterFleet.Result result = WriterFleet.start(ctx, "writers-sqlite", writers, k -> args).await(Duration.ofMinutes(10));
       try (RowCounter rows = RowCounter.await(home.resolve("meta.db"), Duration.ofSeconds(10), null)) {
-        return new Run(kind, writers, result, rows.count(TABLES), Double.NaN, null);
+        return new Run(kind, writers, result, rows.count(TABLES), Double.NaN);
       }
     } finally {
       BenchContext.deleteTree(home);
     }
   }
 
-  private static ResultTable table(BenchContext ctx, List<Run> runs, String metadbMissing) throws Exception {
+  private static ResultTable table(BenchContext ctx, List<Run> runs) throws Exception {
     var t = ResultTable.builder("concurrent-writers", "Concurrent writers")
         .description("The seed's table: writer processes (separate JVMs, started together) x "
             + ctx.config().writesPerWriter() + " writes each of one `messages` event. Per-write latency is timed "
@@ -85,14 +83,6 @@ final class ConcurrentWritersBench implements Benchmark {
       int i = counts.indexOf(run.writers());
       Run base = runs.stream().filter(r -> r.writers() == run.writers() && r.kind() == SinkKind.DIRECT_SQLITE)
           .findFirst().orElseThrow();
-      if (run.result() == null) {
-        t.row(run.kind().label, Cells.count(run.writers()), "not run", "", "", "", "", "", "", "", "", "", "", "", "");
-        for (String p : List.of(" p50", " p95", " p99")) {
-          latency.get(run.kind().label + p)[i] = Double.NaN;
-        }
-        wall.get(run.kind().label)[i] = Double.NaN;
-        continue;
-      }
       WriterFleet.Result r = run.result();
       LatencyStats s = r.latency();
       LatencyStats b = base.result().latency();
@@ -113,9 +103,6 @@ final class ConcurrentWritersBench implements Benchmark {
       }
     }
     targets(t, runs, counts);
-    if (metadbMissing != null) {
-      t.note("metadb rows not run: " + metadbMissing + ".");
-    }
     double[] x = counts.stream().mapToDouble(Integer::doubleValue).toArray();
     Charts.lines(ctx.dataDir().resolve("concurrent-writers-latency.png"), "Per-write latency by writer count",
         "writer processes", "ms per write (log scale)", x, latency, true);
@@ -127,36 +114,30 @@ final class ConcurrentWritersBench implements Benchmark {
   /** The targets, each read from this run's rows. */
   private static void targets(ResultTable.Builder t, List<Run> runs, List<Integer> counts) {
     for (Run run : runs) {
-      if (run.result() != null) {
-        long attempted = run.result().attempted();
-        boolean all = run.landed() == attempted;
-        if (!all) {
-          t.note("Every write lands (" + run.kind().label + ", " + run.writers() + " writers): "
-              + Cells.verdict(false) + ": " + run.landed() + " of " + attempted + " rows in meta.db.");
-        }
+      if (run.landed() != run.result().attempted()) {
+        t.note("Every write lands (" + run.kind().label + ", " + run.writers() + " writers): " + Cells.verdict(false) + ": "
+            + run.landed() + " of " + run.result().attempted() + " rows in meta.db.");
       }
     }
-    boolean allLanded = runs.stream().filter(r -> r.result() != null).allMatch(r -> r.landed() == r.result().attempted());
+    boolean allLanded = runs.stream().allMatch(r -> r.landed() == r.result().attempted());
     t.note("Target, every write lands in meta.db for both topologies: " + Cells.verdict(allLanded) + ".");
     int max = counts.get(counts.size() - 1);
     Run base = find(runs, SinkKind.DIRECT_SQLITE, max);
     Run meta = find(runs, SinkKind.METADB, max);
-    if (meta.result() != null) {
-      double ratio = meta.result().latency().p95Ms() / base.result().latency().p95Ms();
-      t.note("Target, metadb p95 at least 100x lower than the baseline's at " + max + " writers: metadb p95 is "
-          + Cells.ratio(meta.result().latency().p95Ms(), base.result().latency().p95Ms()) + " of the baseline's: "
-          + Cells.verdict(ratio <= 0.01) + ".");
-      List<String> worse = new ArrayList<>();
-      for (int n : counts) {
-        Run b = find(runs, SinkKind.DIRECT_SQLITE, n);
-        Run m = find(runs, SinkKind.METADB, n);
-        if (m.result().wallNanos() > b.result().wallNanos()) {
-          worse.add(n + " writers (" + Cells.ratio(m.result().wallNanos(), b.result().wallNanos()) + ")");
-        }
+    double ratio = meta.result().latency().p95Ms() / base.result().latency().p95Ms();
+    t.note("Target, metadb p95 at least 100x lower than the baseline's at " + max + " writers: metadb p95 is "
+        + Cells.ratio(meta.result().latency().p95Ms(), base.result().latency().p95Ms()) + " of the baseline's: "
+        + Cells.verdict(ratio <= 0.01) + ".");
+    List<String> worse = new ArrayList<>();
+    for (int n : counts) {
+      Run b = find(runs, SinkKind.DIRECT_SQLITE, n);
+      Run m = find(runs, SinkKind.METADB, n);
+      if (m.result().wallNanos() > b.result().wallNanos()) {
+        worse.add(n + " writers (" + Cells.ratio(m.result().wallNanos(), b.result().wallNanos()) + ")");
       }
-      t.note("Target, metadb wall time no worse than the baseline's at every writer count: "
-          + Cells.verdict(worse.isEmpty()) + (worse.isEmpty() ? "." : ": slower at " + String.join(", ", worse) + "."));
     }
+    t.note("Target, metadb wall time no worse than the baseline's at every writer count: "
+        + Cells.verdict(worse.isEmpty()) + (worse.isEmpty() ? "." : ": slower at " + String.join(", ", worse) + "."));
   }
 
   private static Run find(List<Run> runs, SinkKind kind, int writers) {

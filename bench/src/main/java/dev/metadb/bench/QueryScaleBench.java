@@ -17,8 +17,6 @@ import java.util.concurrent.TimeUnit;
  * snapshot rebuilt from nothing. Its JSON report is turned into this table.
  */
 final class QueryScaleBench implements Benchmark {
-  static final String MAIN = "dev.metadb.bench.QueryBench";
-
   @Override
   public String name() {
     return "query";
@@ -47,18 +45,14 @@ final class QueryScaleBench implements Benchmark {
             + "`metadb query` JVMs. **Baseline:** a full re-snapshot (the query reads its columns from SQLite every "
             + "time, `SnapshotMode.DIRECT`) and a snapshot rebuilt from nothing.")
         .columns("Case", "Samples", "Median ms", "P95 ms", "Max ms", "Median vs full re-snapshot");
-    if (!ctx.capabilities().queryBench()) {
-      t.row("all", "not run", "", "", "", "");
-      return List.of(t.note("Not run: the query stage's `QueryBench` is not in this build.").build());
-    }
     // A whole `metadb query` JVM takes seconds (DuckDB's native library): quick runs skip them.
-    int processRuns = ctx.capabilities().has("query") && !cfg.quick() ? 3 : 0;
+    int processRuns = cfg.quick() ? 0 : 3;
     System.err.printf("  QueryBench --rows %d --process-runs %d%n", rows, processRuns);
     Path dir = ctx.freshDir("query");
     Path stdout = dir.resolveSibling(dir.getFileName() + ".json");
     Path log = ctx.logFile("query-bench");
     try {
-      Process p = JvmLauncher.start(ctx.jvm().command(MAIN, List.of("--rows", Integer.toString(rows),
+      Process p = JvmLauncher.start(ctx.jvm().command(QueryBench.class.getName(), List.of("--rows", Integer.toString(rows),
           "--repeat", Integer.toString(cfg.quick() ? 2 : 15), "--process-runs", Integer.toString(processRuns),
           "--dir", dir.toString())), stdout, log);
       if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -88,8 +82,7 @@ final class QueryScaleBench implements Benchmark {
         categories.add(c.label().replace("`", ""));
       }
       if (processRuns == 0) {
-        t.note("`metadb query` processes not run: " + (cfg.quick() ? "skipped in --quick runs."
-            : "the `query` subcommand is not in this build."));
+        t.note("`metadb query` processes not run: skipped in --quick runs.");
       }
       double repeated = median(report, "in_process_ms", "repeated");
       double rebuild = median(report, "in_process_ms", "baseline_rebuild_snapshot");

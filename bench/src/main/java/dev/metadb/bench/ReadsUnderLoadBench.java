@@ -38,14 +38,13 @@ final class ReadsUnderLoadBench implements Benchmark {
   private record Reads(List<QueryRun> queries, int roundsAfterWriters) {}
 
   private record TopologyRun(SinkKind kind, String reader, List<QueryRun> queries, int roundsAfterWriters,
-      long messages, long dispatches, String missing) {}
+      long messages, long dispatches) {}
 
   @Override
   public List<ResultTable> run(BenchContext ctx) throws Exception {
     List<TopologyRun> runs = new ArrayList<>();
     runs.add(runOnce(ctx, SinkKind.DIRECT_SQLITE));
-    String missing = ctx.capabilities().metadbTopologyMissing();
-    runs.add(missing == null ? runOnce(ctx, SinkKind.METADB) : new TopologyRun(SinkKind.METADB, "metadb query", List.of(), 0, 0, 0, missing));
+    runs.add(runOnce(ctx, SinkKind.METADB));
     return List.of(table(ctx, runs));
   }
 
@@ -77,7 +76,7 @@ final class ReadsUnderLoadBench implements Benchmark {
         }
         return new TopologyRun(kind, kind == SinkKind.METADB ? "metadb query (in-process)" : "SQLite (JDBC)",
             reads.queries(), reads.roundsAfterWriters(), rows.count(List.of(Table.MESSAGES)),
-            rows.count(List.of(Table.CLONE_DISPATCHES)), null);
+            rows.count(List.of(Table.CLONE_DISPATCHES)));
       }
     } finally {
       if (ingester != null) {
@@ -144,11 +143,6 @@ final class ReadsUnderLoadBench implements Benchmark {
     Map<String, double[]> series = Charts.series();
     List<double[]> values = new ArrayList<>();
     for (TopologyRun run : runs) {
-      if (run.missing() != null) {
-        t.row(run.kind().label, run.reader(), "all", "not run", "", "", "", "", "", "");
-        t.note(run.kind().label + " not run: " + run.missing() + ".");
-        continue;
-      }
       for (int q = 0; q < run.queries().size(); q++) {
         QueryRun qr = run.queries().get(q);
         LatencyStats s = qr.stats();

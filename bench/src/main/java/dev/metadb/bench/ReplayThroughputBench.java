@@ -14,8 +14,6 @@ import java.util.concurrent.TimeUnit;
  * inside a fresh JVM. Its JSON report is turned into this table.
  */
 final class ReplayThroughputBench implements Benchmark {
-  static final String MAIN = "dev.metadb.bench.ReplayBench";
-
   @Override
   public String name() {
     return "replay";
@@ -30,16 +28,12 @@ final class ReplayThroughputBench implements Benchmark {
             + "replay:** `Replay.run` over the spool file (parse, validate, `INSERT OR IGNORE`, ledger in the same "
             + "transaction). Each timed inside its own fresh JVM, opening and JVM start excluded, into an empty meta.db.")
         .columns("Path", "Lines", "Seconds", "Lines/s", "vs ingest");
-    if (!ctx.capabilities().replayBench()) {
-      t.row("metadb replay", Cells.count(lines), "not run", "", "");
-      return List.of(t.note("Not run: the replay stage's `ReplayBench` is not in this build.").build());
-    }
     System.err.printf("  ReplayBench --lines %d%n", lines);
     Path work = ctx.freshDir("replay");
     Path report = work.resolveSibling(work.getFileName() + ".json");
     Path log = ctx.logFile("replay-bench");
     try {
-      Process p = JvmLauncher.start(ctx.jvm().command(MAIN, List.of("--lines", Integer.toString(lines),
+      Process p = JvmLauncher.start(ctx.jvm().command(ReplayBench.class.getName(), List.of("--lines", Integer.toString(lines),
           "--work", work.toString(), "--report", report.toString())), log);
       if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
         p.destroyForcibly();

@@ -29,7 +29,6 @@ record RunInfo(Map<String, String> fields) {
     f.put("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + " (" + System.getProperty("java.vm.vendor") + ")");
     f.put("writer JVM flags", "`" + String.join(" ", ctx.jvm().flags()) + "`");
-    f.put("stages in this build", ctx.capabilities().describe());
     f.put("load average at start", loadAverage());
     f.put("mode", ctx.config().quick() ? "--quick (smoke run: counts too small for the figures to mean anything)" : "full");
     return new RunInfo(f);

@@ -25,9 +25,9 @@ final class ThroughputBench implements Benchmark {
     return "throughput";
   }
 
-  private record Row(String stage, long events, double seconds, String how, String missing) {
+  private record Row(String stage, long events, double seconds, String how) {
     double perSecond() {
-      return missing != null ? Double.NaN : events / seconds;
+      return events / seconds;
     }
   }
 
@@ -36,8 +36,7 @@ final class ThroughputBench implements Benchmark {
     int events = ctx.config().throughputEvents();
     List<Row> rows = new ArrayList<>();
     rows.add(raw(ctx, events));
-    String missing = ctx.capabilities().has("ingest") ? null : "`metadb ingest` is not in this build";
-    rows.add(missing == null ? ingest(ctx, events) : new Row("metadb ingest: queue -> meta.db", events, 0, "", missing));
+    rows.add(ingest(ctx, events));
     List<ResultTable> tables = new ArrayList<>();
     tables.add(table(ctx, rows));
     return tables;
@@ -61,7 +60,7 @@ final class ThroughputBench implements Benchmark {
       }
       ThroughputReport r = ThroughputReport.read(report);
       return new Row("raw sqlite-jdbc batched insert (ceiling)", events, r.nanos() / 1e9,
-          "insert time inside the JVM, " + ctx.config().rawBatchSize() + " rows per transaction", null);
+          "insert time inside the JVM, " + ctx.config().rawBatchSize() + " rows per transaction");
     } finally {
       BenchContext.deleteTree(dir);
     }
@@ -87,7 +86,7 @@ final class ThroughputBench implements Benchmark {
       }
       ThroughputReport r = ThroughputReport.read(report);
       return new Row("metadb ingest: queue -> meta.db", r.events(), r.nanos() / 1e9,
-          "`Ingester.drain()` inside the JVM, default batch size", null);
+          "`Ingester.drain()` inside the JVM, default batch size");
     } finally {
       BenchContext.deleteTree(home);
       Files.deleteIfExists(report);
@@ -115,20 +114,13 @@ final class ThroughputBench implements Benchmark {
         .columns("Path", "Events", "Seconds", "Events/s", "How timed", "vs ceiling");
     Row ceiling = rows.get(0);
     for (Row r : rows) {
-      if (r.missing() != null) {
-        t.row(r.stage(), Cells.count(r.events()), "not run", "", "", "");
-        t.note(r.stage() + " not run: " + r.missing() + ".");
-        continue;
-      }
       t.row(r.stage(), Cells.count(r.events()), Cells.ms(r.seconds()), Cells.rate(r.perSecond()), r.how(),
           r == ceiling ? "1x" : Cells.ratio(r.perSecond(), ceiling.perSecond()));
     }
     Row ingest = rows.get(1);
-    if (ingest.missing() == null) {
-      double ratio = ingest.perSecond() / ceiling.perSecond();
-      t.note("Target (issue 3), ingest at least 0.6x the raw ceiling: " + Cells.ratio(ingest.perSecond(), ceiling.perSecond())
-          + ": " + Cells.verdict(ratio >= 0.6) + ".");
-    }
+    double ratio = ingest.perSecond() / ceiling.perSecond();
+    t.note("Target (issue 3), ingest at least 0.6x the raw ceiling: " + Cells.ratio(ingest.perSecond(), ceiling.perSecond())
+        + ": " + Cells.verdict(ratio >= 0.6) + ".");
     var series = Charts.series();
     series.put("events/s", rows.stream().mapToDouble(Row::perSecond).toArray());
     Charts.bars(ctx.dataDir().resolve("ingest-throughput.png"), "Ingest throughput", "events/s",

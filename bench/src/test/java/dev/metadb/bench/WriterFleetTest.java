@@ -18,7 +18,7 @@ class WriterFleetTest {
 
   private static BenchContext context(Path dir) throws Exception {
     Path root = Path.of("..").toAbsolutePath().normalize();
-    return new BenchContext(BenchConfig.quickRun(), JvmLauncher.ofCurrentJvm(), Capabilities.detect(root), root,
+    return new BenchContext(BenchConfig.quickRun(), JvmLauncher.ofCurrentJvm(), root,
         dir.resolve("work"), Files.createDirectories(dir.resolve("data")));
   }
 
