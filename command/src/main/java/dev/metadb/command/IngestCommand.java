@@ -92,9 +92,11 @@ final class IngestCommand implements Callable<Integer> {
       ingester = Ingester.open(home.home(), options, log);
     } catch (SchemaNewerException e) {
       log.accept(e.getMessage());
+      Hints.print(err, e);
       return ExitCode.SCHEMA_NEWER;
     } catch (MetaDatabaseException | IngestException e) {
       log.accept(e.getMessage());
+      Hints.print(err, e);
       return ExitCode.FAILURE;
     } catch (IOException | SQLException | RuntimeException e) {
       log.accept("cannot start: " + e);
