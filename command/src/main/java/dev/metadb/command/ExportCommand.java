@@ -84,6 +84,7 @@ final class ExportCommand implements Callable<Integer> {
       from = QueryCommand.instant("--since", since);
     } catch (IllegalArgumentException e) {
       err.println("metadb export: " + e.getMessage());
+      Hints.print(err, e);
       return ExitCode.USAGE;
     }
     try {
@@ -99,9 +100,11 @@ final class ExportCommand implements Callable<Integer> {
       return ExitCode.OK;
     } catch (QueryException e) {
       err.println("metadb export: " + e.getMessage());
+      Hints.print(err, e);
       return QueryCommand.exitCode(e);
     } catch (IOException e) {
       err.println("metadb export: " + e.getMessage());
+      Hints.print(err, e);
       return ExitCode.FAILURE;
     }
   }

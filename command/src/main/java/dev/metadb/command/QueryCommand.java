@@ -83,6 +83,7 @@ final class QueryCommand implements Callable<Integer> {
       window = new TimeWindow(instant("--since", since), instant("--until", until));
     } catch (IllegalArgumentException e) {
       err.println("metadb query: " + e.getMessage());
+      Hints.print(err, e);
       return ExitCode.USAGE;
     }
     if (resultFormat == ResultFormat.ARROW && out == null && System.console() != null) {
@@ -90,6 +91,7 @@ final class QueryCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     Home resolved = home.home();
+    Hints.warnIfNoIngester(resolved, err);
     try (QueryEngine engine = QueryEngine.open(resolved, QueryEngine.SnapshotMode.INCREMENTAL, line -> err.println("metadb query: " + line))) {
       if (out == null) {
         try (OutputStream stdout = new TextOutput(spec.commandLine().getOut())) {
@@ -101,6 +103,7 @@ final class QueryCommand implements Callable<Integer> {
       return ExitCode.OK;
     } catch (QueryException e) {
       err.println("metadb query: " + e.getMessage());
+      Hints.print(err, e);
       return exitCode(e);
     } catch (IOException e) {
       err.println("metadb query: cannot write the result: " + e.getMessage());

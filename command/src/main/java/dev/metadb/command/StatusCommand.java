@@ -57,9 +57,11 @@ final class StatusCommand implements Callable<Integer> {
       status = IngestStatus.read(home.home());
     } catch (SchemaNewerException e) {
       err.println("metadb status: " + e.getMessage());
+      Hints.print(err, e);
       return ExitCode.SCHEMA_NEWER;
     } catch (MetaDatabaseException | SQLException | IOException e) {
       err.println("metadb status: " + e.getMessage());
+      Hints.print(err, e);
       return ExitCode.FAILURE;
     }
     Instant now = Instant.now();

@@ -30,7 +30,6 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code metadb query} and {@code metadb export} as a user runs them: output, messages, exit codes. */
 class QueryCommandTest {
@@ -44,8 +43,6 @@ class QueryCommandTest {
 
   @BeforeAll
   static void createMetaDb() throws Exception {
-    // Surefire points java.io.tmpdir at target/tmp; SQLite and DuckDB unpack native code there.
-    Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
     home = dir.resolve("home");
     Files.createDirectories(home);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("meta.db")); Statement st = c.createStatement()) {
@@ -73,10 +70,7 @@ class QueryCommandTest {
   static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new Main());
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new Run(code, out.toString(), err.toString());
   }
 
@@ -175,6 +169,7 @@ class QueryCommandTest {
     Run refused = run("query", "--home", newer.toString(), "SELECT count(*) FROM messages");
     assertEquals(3, refused.code(), refused.err());
     assertTrue(refused.err().contains("newer than this metadb"), refused.err());
+    assertTrue(refused.err().contains("hint: a newer metadb has upgraded this meta.db"), refused.err());
   }
 
   @Test

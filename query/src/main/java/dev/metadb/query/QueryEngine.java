@@ -118,6 +118,9 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private void readTables(SqlShape shape, TimeWindow window, Map<Table, List<RowBlock>> rows) throws QueryException {
+    if (shape.tables().isEmpty()) {
+      return;
+    }
     try (MetaDbReader db = MetaDbReader.open(home.metaDb())) {
       for (Table table : shape.tables().keySet()) {
         TableLayout layout = TableLayout.of(table);
@@ -227,12 +230,22 @@ public final class QueryEngine implements AutoCloseable {
 
   @Override
   public void close() throws QueryException {
+    QueryException failure = null;
     try {
       duck.close();
     } catch (SQLException e) {
-      throw QueryException.failure("cannot close the SQL engine: " + e.getMessage(), e);
-    } finally {
+      failure = QueryException.failure("cannot close the SQL engine: " + e.getMessage(), e);
+    }
+    try {
       allocator.close();
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e);
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

@@ -18,8 +18,6 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.ValueVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.util.TransferPair;
 import org.apache.arrow.vector.util.VectorBatchAppender;
 
@@ -93,20 +91,12 @@ final class RowBlock implements AutoCloseable {
     return rows;
   }
 
-  List<String> columnNames() {
-    return List.copyOf(vectors.keySet());
-  }
-
   FieldVector vector(String name) {
     FieldVector vector = vectors.get(name);
     if (vector == null) {
       throw new IllegalArgumentException("block has no column " + name + " (has " + vectors.keySet() + ")");
     }
     return vector;
-  }
-
-  boolean has(String name) {
-    return vectors.containsKey(name);
   }
 
   BigIntVector ids() {
@@ -189,20 +179,6 @@ final class RowBlock implements AutoCloseable {
     }
   }
 
-  /**
-   * The first row whose key is after {@code key}; {@link #rows} when there is none. The block
-   * must be in key order.
-   */
-  int firstAfter(RowKey key) {
-    int low = firstAtOrAfter(key.tsMicros());
-    BigIntVector id = ids();
-    TimeStampMicroTZVector ts = timestamps();
-    while (low < rows && ts.get(low) == key.tsMicros() && id.get(low) <= key.id()) {
-      low++;
-    }
-    return low;
-  }
-
   /** A new block holding rows {@code [from, to)} of this one; this block is unchanged. */
   RowBlock slice(int from, int to) {
     List<FieldVector> out = new ArrayList<>(vectors.size());
@@ -265,23 +241,6 @@ final class RowBlock implements AutoCloseable {
       out.add(target);
     }
     return of(allocator, out, total);
-  }
-
-  /** The root for exporting: shares this block's buffers, so it must not outlive the block. */
-  VectorSchemaRoot asRoot(List<String> columns) {
-    List<FieldVector> out = new ArrayList<>();
-    for (String name : columns) {
-      out.add(vector(name));
-    }
-    return new VectorSchemaRoot(fields(out), out, rows);
-  }
-
-  private static List<Field> fields(List<FieldVector> vectors) {
-    List<Field> fields = new ArrayList<>();
-    for (FieldVector v : vectors) {
-      fields.add(v.getField());
-    }
-    return fields;
   }
 
   /** Keeps the first row of every run of equal ids (rows are in key order). */

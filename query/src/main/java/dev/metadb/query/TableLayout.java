@@ -63,10 +63,6 @@ final class TableLayout {
     return LAYOUTS.get(table);
   }
 
-  Table table() {
-    return table;
-  }
-
   String name() {
     return table.sqlName();
   }

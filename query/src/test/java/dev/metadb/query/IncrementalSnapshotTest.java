@@ -295,6 +295,10 @@ class IncrementalSnapshotTest {
     assertTrue(log.get(0).contains("schema v1"), log.get(0));
     assertEquals(Schema.VERSION, manifest(home.snapshotsDir()).schemaVersion());
     assertEquals(310, manifest(home.snapshotsDir()).rows());
+    assertEquals(List.of("s000002"), manifest(home.snapshotsDir()).segments().stream().map(Manifest.Segment::name).toList(),
+        "a rebuild writes new files instead of over the ones the old manifest names");
+    assertEquals(Set.of("manifest.json", "s000002.id.arrow", "s000002.ts_utc.arrow"),
+        files(home.snapshotsDir().resolve(T.sqlName())));
   }
 
   @Test
@@ -328,6 +332,17 @@ class IncrementalSnapshotTest {
     }
     assertEquals(1, log.size(), log.toString());
     assertTrue(log.get(0).contains("s000001.source.arrow cannot be read"), log.get(0));
+  }
+
+  @Test
+  void anUnwritableSnapshotDirectoryFallsBackToReadingMetaDb() throws Exception {
+    insert(TestDb.rows(T, START, 200, random));
+    Files.writeString(home.snapshotsDir(), "a file where the snapshots directory belongs");
+    try (QueryEngine engine = TestDb.engine(home, log)) {
+      assertEquals(200, TestDb.queryJson(engine, "SELECT count(*) AS n FROM messages").path("rows").get(0).path("n").asLong());
+    }
+    assertEquals(1, log.size(), log.toString());
+    assertTrue(log.get(0).contains("cannot be used") && log.get(0).contains("reading meta.db directly"), log.get(0));
   }
 
   private static Set<String> files(Path dir) throws Exception {

@@ -120,6 +120,43 @@ class ReadsNeverBlockWritesTest {
     }
   }
 
+  /**
+   * Two query processes and a writer process on one home: both processes extend the same
+   * snapshot files (taking turns on the table lock), every answer is consistent, and the result
+   * equals SQLite's.
+   */
+  @Test
+  void queryProcessesShareTheSnapshotWhileTheWriterCommits() throws Exception {
+    Home home = TestDb.create(dir.resolve("home"));
+    try (Connection c = TestDb.open(home)) {
+      TestDb.insert(c, Table.MESSAGES, TestDb.rows(Table.MESSAGES, START, 2000, new Random(5)));
+    }
+    Path stop = dir.resolve("stop");
+    Process writer = startWriter(home.metaDb(), stop);
+    List<Process> queriers = new ArrayList<>();
+    try {
+      waitForRows(home, 2000 + 5);
+      for (int i = 0; i < 2; i++) {
+        queriers.add(startChild(QueryChild.class, home.dir().toString(), "15"));
+      }
+      for (Process querier : queriers) {
+        assertTrue(querier.waitFor(5, TimeUnit.MINUTES), "a query process finishes");
+        String out = new String(querier.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals("ok 15", out, new String(querier.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(0, querier.exitValue());
+      }
+    } finally {
+      Files.writeString(stop, "stop");
+      assertTrue(writer.waitFor(60, TimeUnit.SECONDS), "the writer stops");
+      queriers.forEach(Process::destroyForcibly);
+    }
+    String report = new String(writer.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(report.matches("commits=\\d+ busy=0 max_commit_ms=\\d+"), report);
+    try (QueryEngine engine = TestDb.engine(home, new ArrayList<>())) {
+      assertEquals(count(home), countVia(engine));
+    }
+  }
+
   @Test
   void aQueryRunsWhileAnotherConnectionHoldsTheWriteLockAndNeverChangesTheFile() throws Exception {
     Home home = TestDb.create(dir.resolve("home"));
@@ -155,6 +192,10 @@ class ReadsNeverBlockWritesTest {
   }
 
   private static Process startWriter(Path metaDb, Path stop) throws Exception {
+    return startChild(WriterChild.class, metaDb.toString(), stop.toString());
+  }
+
+  private static Process startChild(Class<?> main, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());
     String flags = System.getenv("METADB_JVM_FLAGS");
@@ -162,8 +203,8 @@ class ReadsNeverBlockWritesTest {
       command.addAll(List.of(flags.trim().split("\\s+")));
     }
     command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), WriterChild.class.getName(),
-        metaDb.toString(), stop.toString()));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
     return new ProcessBuilder(command).start();
   }
 
