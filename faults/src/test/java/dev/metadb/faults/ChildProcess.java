@@ -38,6 +38,7 @@ final class ChildProcess implements AutoCloseable {
   private final List<Thread> pumps = new ArrayList<>();
   private final List<String> crashLines = new ArrayList<>();
   private final Path stdoutFile;
+  private final Path stderrCopy;
   private final java.util.Set<String> said = new java.util.HashSet<>();
   private boolean killed;
 
@@ -48,7 +49,8 @@ final class ChildProcess implements AutoCloseable {
     if (stdoutFile == null) {
       pumps.add(pump(process.getInputStream(), out, line -> {}, log == null ? null : Path.of(log + ".out")));
     }
-    pumps.add(pump(process.getErrorStream(), err, this::watchForCrash, log == null ? null : Path.of(log + ".err")));
+    this.stderrCopy = log == null ? null : Path.of(log + ".err");
+    pumps.add(pump(process.getErrorStream(), err, this::watchForCrash, stderrCopy));
   }
 
   /**
@@ -130,6 +132,11 @@ final class ChildProcess implements AutoCloseable {
     synchronized (err) {
       return List.copyOf(err);
     }
+  }
+
+  /** Every stderr line, from the copy in the log directory; call after {@link #await}. */
+  List<String> stderrAll() throws IOException {
+    return stderrCopy == null ? stderr() : Files.readAllLines(stderrCopy, StandardCharsets.UTF_8);
   }
 
   List<String> stdout() {

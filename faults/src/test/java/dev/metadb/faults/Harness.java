@@ -68,6 +68,8 @@ final class Harness implements AutoCloseable {
   private Set<Integer> replayExits = Set.of(0);
   private long replayRuns;
   private long offsetAtReplayStart;
+  private long replayGapNanos;
+  private long lastReplayStart = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private boolean passed;
 
   Harness(String test, Seed seed) throws IOException, InterruptedException {
@@ -205,11 +207,16 @@ final class Harness implements AutoCloseable {
   }
 
   /**
-   * SIGKILL of the running replay (the next tick starts another); false when none ran. A kill
-   * after the replay committed part of today's spool file and before it reached the file's end
-   * also counts as "kill -9 replay mid-file".
+   * SIGKILL of the running replay, mid-file when it can be: waits (up to 20 s) for the run's first
+   * commit into today's spool file, then kills it; "kill -9 replay mid-file" counts the kills after
+   * which the ledger stands strictly inside the file. False when no replay ran, or it finished
+   * before its first commit could be seen (nothing killed).
    */
   boolean killReplay() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (replay != null && replay.isAlive() && ledgerOffset() <= offsetAtReplayStart && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
     if (replay == null || !replay.isAlive()) {
       return false;
     }
@@ -217,9 +224,17 @@ final class Harness implements AutoCloseable {
     count("kill -9 replay");
     long offset = ledgerOffset();
     if (offset > offsetAtReplayStart && offset < spoolSize()) {
-      count("kill -9 replay mid-file");
+      observe("replay kills that landed mid-file (ledger strictly inside the file)");
     }
     return true;
+  }
+
+  /**
+   * Starts the next replay run only {@code gap} after the last one started, so the spool builds a
+   * backlog that takes a run several commits (and a kill can land between them).
+   */
+  void replayEvery(Duration gap) {
+    replayGapNanos = gap.toNanos();
   }
 
   /** Replay's committed offset in today's spool file (0 when it has none). */
@@ -269,7 +284,8 @@ final class Harness implements AutoCloseable {
       }
       replay = null;
     }
-    if (replay == null && replaying) {
+    if (replay == null && replaying && System.nanoTime() - lastReplayStart >= replayGapNanos) {
+      lastReplayStart = System.nanoTime();
       replayStartedDuringFault = faultActive;
       offsetAtReplayStart = ledgerOffset();
       replay = ChildProcess.metadb(logs, "replay", "replay", "--home", home.dir().toString());
@@ -299,6 +315,7 @@ final class Harness implements AutoCloseable {
   long recover(Duration timeout) throws IOException, InterruptedException, SQLException {
     long start = faultsOverNanos != 0 ? faultsOverNanos : System.nanoTime();
     faultActive(false);
+    replayGapNanos = 0;
     long deadline = System.nanoTime() + timeout.toNanos();
     long excused = 0;
     for (Path dir : removedQueues) {

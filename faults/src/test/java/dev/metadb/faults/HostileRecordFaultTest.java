@@ -167,16 +167,22 @@ class HostileRecordFaultTest {
     }
     Path stdin = h.root.resolve("stdin-" + n + ".jsonl");
     Files.write(stdin, input.toByteArray());
-    ChildProcess child = ChildProcess.start("record-stdin-" + n, Main.class, Map.of(), h.logs, false, stdin,
+    ChildProcess child = ChildProcess.start("record-stdin-" + n, Main.class, Map.of(), h.logs, true, stdin,
         "record", table, "--home", h.home.dir().toString(), "-");
     int exit = child.await(Duration.ofSeconds(120));
-    List<String> ids = child.stdout().stream().filter(l -> !l.isBlank()).toList();
-    List<String> err = child.stderr();
+    List<String> ids = Files.readAllLines(child.stdoutFile(), StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+    Map<String, String> err = new java.util.HashMap<>();
+    for (String line : child.stderrAll()) {
+      int at = line.indexOf(": ", "metadb record: stdin line ".length());
+      if (line.startsWith("metadb record: stdin line ") && at > 0 && !line.contains("spooled for replay")) {
+        err.put(line.substring(0, at + 2), line);
+      }
+    }
     int accepted = 0;
     for (int i = 0; i < cases.size(); i++) {
       HostileInput c = cases.get(i);
       String prefix = "metadb record: stdin line " + (i + 1) + ": ";
-      String message = err.stream().filter(l -> l.startsWith(prefix)).findFirst().orElse(null);
+      String message = err.get(prefix);
       String what = "stdin line " + (i + 1) + " " + c.kind() + ": " + (message == null ? "accepted" : message);
       if (c.mayAccept() && !c.mustAccept()) {
         h.observe(c.kind() + " on stdin" + (message == null ? " recorded" : " refused (exit 2)"));

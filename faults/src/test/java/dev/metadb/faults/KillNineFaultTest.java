@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
  * Fault class "kill -9": writers killed mid-burst, the ingester mid-batch, replay mid-file, in a
  * seeded random order, many times per run, each victim replaced at once. Four writers share three
  * slots, so one of them records to the spool at any time and replay always has a file to work on;
- * a killed writer's slot goes to the next writer that asks.
+ * a killed writer's slot goes to the next writer that asks. Replay runs start 4 s apart, so each
+ * meets a backlog of several commits, and a replay is killed after its first commit of the run:
+ * mid-file.
  */
 @Order(1)
 class KillNineFaultTest {
@@ -18,6 +20,7 @@ class KillNineFaultTest {
     int kills = Scale.of("kills", 15, 150);
     long started = System.nanoTime();
     try (Harness h = new Harness("KillNineFaultTest", seed).slots(3)) {
+      h.replayEvery(Duration.ofSeconds(4));
       h.startWriters(4);
       h.startIngester();
       h.awaitReady(Duration.ofSeconds(120));

@@ -37,6 +37,7 @@ class LockedDatabaseFaultTest {
       h.run(1_000);
       for (int i = 0; i < holds; i++) {
         boolean killHolder = h.random.nextBoolean();
+        h.faultActive(true); // from now a replay may meet the lock
         try (ChildProcess locker = ChildProcess.start("locker", DbLocker.class, Map.of(), h.logs, false,
             h.home.metaDb().toString(), Long.toString(killHolder ? 10 * holdMillis : holdMillis))) {
           long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -45,7 +46,6 @@ class LockedDatabaseFaultTest {
             Thread.sleep(20);
           }
           h.require(locker.saidOnStderr("LOCKED"), "the outside process got meta.db's write lock");
-          h.faultActive(true);
           h.count(killHolder ? "write lock held " + holdMillis / 1000 + " s, holder then killed -9" : "write lock held " + holdMillis / 1000 + " s, then rolled back");
           h.run(holdMillis);
           if (killHolder) {
