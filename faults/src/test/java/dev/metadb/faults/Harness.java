@@ -208,7 +208,7 @@ final class Harness implements AutoCloseable {
 
   /**
    * SIGKILL of the running replay, mid-file when it can be: waits (up to 20 s) for the run's first
-   * commit into today's spool file, then kills it; "kill -9 replay mid-file" counts the kills after
+   * commit into today's spool file, then kills it; it observes the kills after
    * which the ledger stands strictly inside the file. False when no replay ran, or it finished
    * before its first commit could be seen (nothing killed).
    */
