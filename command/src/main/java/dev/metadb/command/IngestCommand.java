@@ -35,6 +35,7 @@ import sun.misc.Signal;
  */
 @Command(
     name = "ingest",
+    mixinStandardHelpOptions = true,
     description = "Move queued events into meta.db (SQLite, WAL) exactly once; runs until SIGTERM/SIGINT.",
     footer = {
       "",

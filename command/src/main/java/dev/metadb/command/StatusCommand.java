@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "status",
+    mixinStandardHelpOptions = true,
     description = "Show meta.db's schema and rows, what is queued but not yet ingested, the ingester and the spool.",
     footer = {
       "",

@@ -23,11 +23,12 @@ public final class Child implements AutoCloseable {
   public final Process process;
   private final List<String> out = new ArrayList<>();
   private final List<String> err = new ArrayList<>();
+  private final List<Thread> pumps = new ArrayList<>();
 
   private Child(Process process) {
     this.process = process;
-    pump(process.getInputStream(), out);
-    pump(process.getErrorStream(), err);
+    pumps.add(pump(process.getInputStream(), out));
+    pumps.add(pump(process.getErrorStream(), err));
   }
 
   public static Child start(Class<?> main, Map<String, String> env, String... args) throws IOException {
@@ -80,6 +81,9 @@ public final class Child implements AutoCloseable {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("child " + pid() + " still running after " + timeout + "; stderr: " + err());
     }
+    for (Thread pump : pumps) {
+      pump.join(TimeUnit.SECONDS.toMillis(10));
+    }
     return process.exitValue();
   }
 
@@ -96,7 +100,7 @@ public final class Child implements AutoCloseable {
     }
   }
 
-  private static void pump(InputStream stream, List<String> into) {
+  private static Thread pump(InputStream stream, List<String> into) {
     Thread t = new Thread(() -> {
       try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         for (String line; (line = reader.readLine()) != null; ) {
@@ -111,5 +115,6 @@ public final class Child implements AutoCloseable {
     }, "child-output");
     t.setDaemon(true);
     t.start();
+    return t;
   }
 }
