@@ -113,8 +113,10 @@ final class ContainerHost {
     List<String> cmd = new ArrayList<>();
     cmd.add(JDK + "/bin/java");
     cmd.addAll(jvmFlags);
-    // Two cores are shared by every JVM of a test: keep each small and single-GC-threaded.
+    // A test runs several JVMs at once on a small machine: keep each small, single-GC-threaded and
+    // quick to start (C1 only, as bin/metadb runs `record`).
     cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-Xmx256m");
     cmd.addAll(List.of(args));
     return cmd;
