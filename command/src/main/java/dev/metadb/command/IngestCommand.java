@@ -40,13 +40,14 @@ import sun.misc.Signal;
     footer = {
       "",
       "Examples:",
-      "  metadb ingest                          # foreground; Ctrl-C commits the current batch and exits",
-      "  metadb ingest --once                   # drain what is queued now, print counts, exit",
+      "  metadb ingest                  run until SIGTERM/Ctrl-C, commit, exit 0",
+      "  metadb ingest --once           drain what is queued now, print counts, exit",
       "  metadb ingest --batch-size 5000 --max-latency-ms 200 --retain-days 3",
-      "  metadb ingest --skip-missing           # a checkpoint's cycle file was deleted: go on anyway",
+      "  metadb ingest --skip-missing   go on past a deleted checkpoint cycle file",
       "",
-      "Exit 0 ok, 1 runtime failure (another ingester, meta.db not a database, missing cycle file),",
-      "2 bad option, 3 meta.db schema newer than this metadb."
+      "Exit 0 ok, 1 runtime failure (another ingester running, meta.db not a",
+      "database, a checkpoint's cycle file gone), 2 bad option, 3 meta.db schema",
+      "newer than this metadb."
     })
 final class IngestCommand implements Callable<Integer> {
   /** How long a stop request waits for the current batch to commit before giving up on it. */
@@ -91,9 +92,11 @@ final class IngestCommand implements Callable<Integer> {
       ingester = Ingester.open(home.home(), options, log);
     } catch (SchemaNewerException e) {
       log.accept(e.getMessage());
+      Hints.print(err, e);
       return ExitCode.SCHEMA_NEWER;
     } catch (MetaDatabaseException | IngestException e) {
       log.accept(e.getMessage());
+      Hints.print(err, e);
       return ExitCode.FAILURE;
     } catch (IOException | SQLException | RuntimeException e) {
       log.accept("cannot start: " + e);

@@ -18,7 +18,10 @@ import picocli.CommandLine.Command;
       "Local observability store: record events without waiting on a database,",
       "ingest them into SQLite exactly once, query them with SQL."
     },
-    subcommands = {RecordCommand.class, IngestCommand.class, ReplayCommand.class, StatusCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      RecordCommand.class, IngestCommand.class, ReplayCommand.class, QueryCommand.class, ExportCommand.class,
+      StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Examples:",

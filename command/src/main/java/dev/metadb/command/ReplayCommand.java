@@ -105,9 +105,11 @@ final class ReplayCommand implements Callable<Integer> {
       summary = Replay.run(request, progress(sources, err), log);
     } catch (SchemaNewerException e) {
       log.accept(e.getMessage());
+      Hints.print(err, e);
       return ExitCode.SCHEMA_NEWER;
     } catch (MetaDatabaseException | ReplayBusyException e) {
       log.accept(e.getMessage());
+      Hints.print(err, e);
       return ExitCode.FAILURE;
     } catch (SQLException | IOException e) {
       log.accept("cannot open " + resolved.metaDb() + ": " + e.getMessage());

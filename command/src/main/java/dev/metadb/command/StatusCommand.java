@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
       "  metadb status --json | jq .lag_entries",
       "  metadb status --home /var/lib/metadb",
       "",
-      "Exit 0 ok, 1 runtime failure (meta.db not a database), 3 meta.db schema newer than this metadb."
+      "Exit 0 ok, 1 runtime failure (meta.db not a database), 3 meta.db schema",
+      "newer than this metadb."
     })
 final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -56,9 +57,11 @@ final class StatusCommand implements Callable<Integer> {
       status = IngestStatus.read(home.home());
     } catch (SchemaNewerException e) {
       err.println("metadb status: " + e.getMessage());
+      Hints.print(err, e);
       return ExitCode.SCHEMA_NEWER;
     } catch (MetaDatabaseException | SQLException | IOException e) {
       err.println("metadb status: " + e.getMessage());
+      Hints.print(err, e);
       return ExitCode.FAILURE;
     }
     Instant now = Instant.now();

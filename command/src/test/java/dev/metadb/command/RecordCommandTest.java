@@ -107,11 +107,17 @@ class RecordCommandTest {
   }
 
   @Test
-  void helpHasExamples() {
-    Run r = run("record", "--help");
-    assertEquals(0, r.code);
-    assertTrue(r.out.contains("Examples:"), r.out);
+  void everySubcommandsHelpHasExamples() {
+    for (String sub : List.of("record", "ingest", "replay", "query", "export", "status", "demo")) {
+      Run r = run(sub, "--help");
+      assertEquals(0, r.code, sub + ": " + r.err);
+      assertTrue(r.out.contains("Examples:"), sub + ": " + r.out);
+      assertTrue(r.out.contains("metadb " + sub), sub + ": " + r.out);
+    }
     Run top = run("--help");
-    assertTrue(top.out.contains("record"), top.out);
+    assertEquals(0, top.code);
+    for (String sub : List.of("record", "ingest", "replay", "query", "export", "status", "demo")) {
+      assertTrue(top.out.contains(sub), top.out);
+    }
   }
 }

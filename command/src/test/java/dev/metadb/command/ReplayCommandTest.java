@@ -65,11 +65,18 @@ class ReplayCommandTest {
     assertEquals(0, summary.get("quarantined").intValue());
     assertTrue(summary.get("failure").isNull());
 
-    // metadb query is not on this branch yet; meta.db is read directly.
     for (int i = 0; i < 3; i++) {
       assertEquals("e2e-" + i, scalar(home.metaDb(), "SELECT source FROM ticks WHERE event_id = '" + ids.get(i) + "'"));
     }
     assertEquals("line one\nline two", scalar(home.metaDb(), "SELECT body FROM messages WHERE event_id = '" + ids.get(3) + "'"));
+    // And the read side sees every one of them.
+    Run query = metadb("query", "--home", home.dir().toString(), "--format", "json",
+        "SELECT event_id FROM ticks UNION ALL SELECT event_id FROM messages ORDER BY event_id");
+    assertEquals(0, query.exit(), query.err());
+    JsonNode rows = JSON.readTree(query.out()).get("rows");
+    List<String> seen = new ArrayList<>();
+    rows.forEach(row -> seen.add(row.get("event_id").asText()));
+    assertEquals(ids.stream().sorted().toList(), seen);
 
     Run again = metadb("replay", "--home", home.dir().toString());
     assertEquals(0, again.exit(), again.err());

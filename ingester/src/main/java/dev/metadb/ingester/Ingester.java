@@ -378,7 +378,9 @@ public final class Ingester implements AutoCloseable {
     for (Path dir : found) {
       String name = dir.getFileName().toString();
       if (!slots.containsKey(name) && hasCycleFile(dir)) {
-        slots.put(name, SlotReader.open(name, dir, checkpoints.get(name), options.skipMissing(), log));
+        Long checkpoint = checkpoints.get(name);
+        slots.put(name, SlotReader.open(name, dir, checkpoint, options.skipMissing(), log));
+        log.accept(name + ": reading " + (checkpoint == null ? "from its first entry" : "after checkpoint 0x" + Long.toHexString(checkpoint)));
       }
     }
   }

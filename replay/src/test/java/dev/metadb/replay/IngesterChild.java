@@ -7,14 +7,18 @@ import dev.metadb.writer.Home;
 import java.nio.file.Path;
 
 /**
- * The real ingester in its own JVM: {@code IngesterChild HOME}. Runs until its standard input
- * closes, then prints {@code stats <inserted> <spooled> <retries>}. Its log lines go to stderr.
+ * The real ingester in its own JVM: {@code IngesterChild HOME [BATCH_SIZE]}. Runs until its
+ * standard input closes, then prints {@code stats <inserted> <spooled> <retries>}. Its log lines go to stderr.
  */
 public final class IngesterChild {
   private IngesterChild() {}
 
   public static void main(String[] args) throws Exception {
-    try (Ingester ingester = Ingester.open(new Home(Path.of(args[0])), IngestOptions.DEFAULTS, System.err::println)) {
+    IngestOptions options = IngestOptions.DEFAULTS;
+    if (args.length > 1) {
+      options = new IngestOptions(Integer.parseInt(args[1]), options.maxLatency(), options.retainDays(), options.skipMissing());
+    }
+    try (Ingester ingester = Ingester.open(new Home(Path.of(args[0])), options, System.err::println)) {
       Thread stopper = new Thread(() -> {
         try {
           while (System.in.read() >= 0) {

@@ -26,7 +26,8 @@ public final class EventValidator {
   public static final int MAX_VALUE_BYTES = 1 << 20;
 
   /** Streaming only (jackson-core): the record path never needs databind's heavier start-up. */
-  static final JsonFactory FACTORY = new JsonFactory();
+  static final JsonFactory FACTORY =
+      JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
   /** The tree-model mapper, created on first use by a path that parses whole documents. */
   static final class Trees {

@@ -1,0 +1,147 @@
+package dev.metadb.command;
+
+import dev.metadb.event.Timestamps;
+import dev.metadb.query.QueryEngine;
+import dev.metadb.query.QueryException;
+import dev.metadb.query.ResultFormat;
+import dev.metadb.query.TimeWindow;
+import dev.metadb.writer.Home;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code metadb query}: SQL over meta.db, read-only. The result goes to stdout (or {@code --out}),
+ * messages to stderr. Exit 0 ok, 2 for SQL that is invalid, refused or names an unknown table (and
+ * for bad options), 3 when meta.db is newer than this metadb, 1 for anything else.
+ */
+@Command(
+    name = "query",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one SQL SELECT over meta.db's tables. meta.db is opened read-only: queries never",
+      "block the ingester. Tables are snapshotted into Arrow (kept under HOME/snapshots and",
+      "extended incrementally) and the SQL runs in an offline, locked-down DuckDB."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  metadb query \"SELECT source, count(*) AS n FROM messages GROUP BY source ORDER BY n DESC\"",
+      "  metadb query --format json \"SELECT agent, avg(duration_ms) FROM mcp_tool_calls GROUP BY agent\"",
+      "  metadb query --since 2026-11-25T00:00:00Z --format csv --out today.csv \"SELECT * FROM crashes\"",
+      "  metadb query --format arrow --out calls.arrow \"SELECT * FROM mcp_tool_calls\"",
+      "",
+      "Statements that write, ATTACH, COPY, INSTALL, LOAD or read files are refused.",
+      "Exit: 0 ok, 2 invalid or refused SQL / unknown table, 3 meta.db newer than this metadb, 1 failure."
+    })
+final class QueryCommand implements Callable<Integer> {
+  @Mixin HomeOption home;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+      description = "table (default), csv, json (one document) or arrow (Arrow IPC stream)")
+  String format;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "write the result to FILE instead of stdout")
+  Path out;
+
+  @Option(names = "--since", paramLabel = "TS", description = "only rows with ts_utc at or after TS (ISO-8601)")
+  String since;
+
+  @Option(names = "--until", paramLabel = "TS", description = "only rows with ts_utc before TS (ISO-8601)")
+  String until;
+
+  @Parameters(index = "0", paramLabel = "SQL", description = "one SELECT statement")
+  String sql;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    ResultFormat resultFormat;
+    TimeWindow window;
+    try {
+      resultFormat = ResultFormat.parse(format);
+    } catch (IllegalArgumentException e) {
+      err.println("metadb query: --format " + format + " is not one of table, csv, json, arrow");
+      return ExitCode.USAGE;
+    }
+    try {
+      window = new TimeWindow(instant("--since", since), instant("--until", until));
+    } catch (IllegalArgumentException e) {
+      err.println("metadb query: " + e.getMessage());
+      Hints.print(err, e);
+      return ExitCode.USAGE;
+    }
+    if (resultFormat == ResultFormat.ARROW && out == null && System.console() != null) {
+      err.println("metadb query: --format arrow is binary: use --out FILE or pipe stdout to a program");
+      return ExitCode.USAGE;
+    }
+    Home resolved = home.home();
+    Hints.warnIfNoIngester(resolved, err);
+    try (QueryEngine engine = QueryEngine.open(resolved, QueryEngine.SnapshotMode.INCREMENTAL, line -> err.println("metadb query: " + line))) {
+      if (out == null) {
+        try (OutputStream stdout = new TextOutput(spec.commandLine().getOut())) {
+          engine.query(sql, window, resultFormat, resultFormat == ResultFormat.ARROW ? System.out : stdout);
+        }
+      } else {
+        writeFile(engine, resultFormat, window);
+      }
+      return ExitCode.OK;
+    } catch (QueryException e) {
+      err.println("metadb query: " + e.getMessage());
+      Hints.print(err, e);
+      return exitCode(e);
+    } catch (IOException e) {
+      err.println("metadb query: cannot write the result: " + e.getMessage());
+      return ExitCode.FAILURE;
+    }
+  }
+
+  /** Writes the result to a temporary file renamed to {@link #out}: a failed query leaves no half file. */
+  private void writeFile(QueryEngine engine, ResultFormat resultFormat, TimeWindow window) throws QueryException, IOException {
+    Path target = out.toAbsolutePath();
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    try {
+      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        engine.query(sql, window, resultFormat, file);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  static int exitCode(QueryException e) {
+    return switch (e.kind()) {
+      case BAD_INPUT -> ExitCode.USAGE;
+      case SCHEMA_NEWER -> ExitCode.SCHEMA_NEWER;
+      case FAILURE -> ExitCode.FAILURE;
+    };
+  }
+
+  /** The instant of an option's value, or null when it was not given. */
+  static Instant instant(String option, String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Timestamps.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(option + " " + text + " is not a timestamp (example: 2026-11-25T02:44:00Z)");
+    }
+  }
+}
