@@ -116,6 +116,15 @@ final class SlotReader implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes the calling thread the tailer's one user. {@link Ingester#open} positions readers on the
+   * caller's thread and {@code metadb ingest} runs the loop on another; Chronicle's tailers are
+   * single-threaded objects that otherwise refuse the second thread (ThreadingIllegalStateException).
+   */
+  void adoptByCurrentThread() {
+    tailer.singleThreadedCheckReset();
+  }
+
   /** {@code slot-NN}, the key of its checkpoint row. */
   String name() {
     return name;
