@@ -2,9 +2,12 @@ package dev.metadb.containers;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +34,10 @@ import org.testcontainers.utility.DockerImageName;
  * network none
  * </pre>
  *
+ * <p>LEFTOVERS. Without Ryuk nothing reaps the containers of a test JVM that died: {@link #require}
+ * removes this image's Testcontainers-labelled containers older than {@link #LEFTOVER_AGE}, far
+ * longer than this module's whole run, so a concurrent run's containers are never touched.
+ *
  * <p>SKIPPING. {@link #require} aborts the calling test (JUnit: skipped, never passed) and prints
  * the reason to stderr when no Docker engine answers or the base image is missing: the things
  * .ci/docker-setup provides and may fail to provide on a machine without Docker. A missing
@@ -41,6 +48,8 @@ final class ContainerHost {
   static final String JDK = "/opt/jdk";
   static final String DIST = "/opt/metadb";
   static final String TESTS = "/opt/tests";
+
+  static final Duration LEFTOVER_AGE = Duration.ofMinutes(20);
 
   private static ContainerHost instance;
 
@@ -75,6 +84,7 @@ final class ContainerHost {
     } catch (NotFoundException e) {
       skip("the Docker engine has no image " + IMAGE + " (.ci/docker-setup builds it offline with debootstrap)");
     }
+    removeLeftovers(client);
     Map<String, String> mounts = new LinkedHashMap<>();
     Path javaHome = Path.of(System.getProperty("java.home")).toRealPath();
     mounts.put(javaHome.toString(), JDK);
@@ -86,6 +96,25 @@ final class ContainerHost {
     List<String> jvmFlags = Arrays.asList(Files.readString(flags).trim().split("\\s+"));
     instance = new ContainerHost(client, jvmFlags, mounts);
     return instance;
+  }
+
+  private static void removeLeftovers(DockerClient client) {
+    long cutoff = Instant.now().minus(LEFTOVER_AGE).getEpochSecond();
+    List<Container> old =
+        client.listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(DockerClientFactory.TESTCONTAINERS_LABEL, "true"))
+            .withAncestorFilter(List.of(IMAGE))
+            .exec()
+            .stream()
+            .filter(c -> c.getCreated() != null && c.getCreated() < cutoff)
+            .toList();
+    for (Container c : old) {
+      client.removeContainerCmd(c.getId()).withForce(true).exec();
+    }
+    if (!old.isEmpty()) {
+      System.err.println("removed " + old.size() + " containers left over by a test run that died");
+    }
   }
 
   private static void skip(String reason) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The queue on a size-limited tmpfs volume (a Docker volume every container mounts at
+ * The queue on a size-limited tmpfs (mounted at the home's queue/, so every container sees it at
  * /metadb/queue) that the writers fill up, while the spool (logs/) stays on the roomy host
  * directory: the writers fall back to the spool, {@code metadb ingest --once} takes what was
  * queued, {@code metadb replay} drains the spool, and every event lands once; a second replay
@@ -37,7 +37,7 @@ class FullQueueVolumeTest {
     ContainerHost host = ContainerHost.require();
     try (Deployment d = new Deployment(host, tmp)) {
       // 3 writers x 1500 events x ~1.1 KB = ~5 MB: more than twice what the volume holds.
-      d.queueOnTmpfsVolume("2m");
+      d.queueOnTmpfs("2m");
       List<RunningContainer> writers = new ArrayList<>();
       for (int i = 0; i < WRITERS; i++) {
         writers.add(d.startWriter(Pids.OWN, EVENTS, 1_000, 0));
@@ -54,7 +54,7 @@ class FullQueueVolumeTest {
       long spooled = runs.stream().mapToLong(r -> r.count("SPOOLED")).sum();
       System.err.println("full queue volume: " + queued + " queued, " + spooled + " spooled; " + runs);
       assertTrue(queued > 0, "the volume took events until it was full: " + runs);
-      assertTrue(spooled > 0, "a 2 MiB queue volume cannot take 5 MB: " + runs);
+      assertTrue(spooled > 0, "a 2 MiB queue cannot take 5 MB: " + runs);
 
       Set<String> spooledIds = new HashSet<>();
       runs.forEach(r -> r.acks().forEach((id, status) -> {

@@ -50,9 +50,12 @@ class IngesterKillTest {
         long grow = 300 + random.nextInt(1_500);
         long reached = Landed.awaitCount(metaDb, n -> n >= from + grow, Duration.ofSeconds(90));
         assertTrue(reached >= from + grow, ingester.name + " ingested " + (reached - from) + " rows; stderr:\n" + ingester.stderr());
+        // Rows appear a batch at a time: a random delay puts the kill anywhere in the next batch,
+        // reading, inserting or committing.
+        Thread.sleep(random.nextInt(700));
         ingester.dockerKill();
         assertEquals(137, ingester.awaitExit(Duration.ofSeconds(30)), ingester.name + " after docker kill");
-        System.err.println("killed " + ingester.name + " at " + reached + " rows");
+        System.err.println("killed " + ingester.name + " with " + Landed.count(metaDb) + " rows committed");
         ingester = d.startIngester(Pids.OWN);
       }
       d.stopWriters();

@@ -53,6 +53,20 @@ final class RunningContainer {
     return stdoutLines.get();
   }
 
+  /**
+   * Waits until the container has printed {@code lines} stdout lines; fails when it exits first or
+   * the timeout passes.
+   */
+  void awaitStdoutLines(long lines, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (stdoutLines.get() < lines) {
+      if (System.nanoTime() > deadline || !running()) {
+        throw new AssertionError(name + " printed " + stdoutLines.get() + " lines, waited for " + lines);
+      }
+      Thread.sleep(20);
+    }
+  }
+
   boolean running() {
     Boolean running = client.inspectContainerCmd(id()).exec().getState().getRunning();
     return Boolean.TRUE.equals(running);

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Four writer containers in the host's PID namespace ({@code --pid=host}) and an ingester
- * container, all on one home bind-mounted from the host, writing while the ingester ingests: every
- * acknowledged event lands in meta.db once and nothing else does.
+ * container, all on one home bind-mounted from the host, writing at the same time while the
+ * ingester ingests: every acknowledged event lands in meta.db once and nothing else does.
  */
 class SharedPidNamespaceTest {
   private static final int WRITERS = 4;
-  private static final int EVENTS = 2_000;
+  /** Each writer records until all have printed at least this many acknowledgements. */
+  private static final int EVENTS = 1_500;
 
   @TempDir Path tmp;
 
@@ -31,8 +32,12 @@ class SharedPidNamespaceTest {
       RunningContainer ingester = d.startIngester(Pids.HOST);
       List<RunningContainer> writers = new ArrayList<>();
       for (int i = 0; i < WRITERS; i++) {
-        writers.add(d.startWriter(Pids.HOST, EVENTS, 200, 1_000));
+        writers.add(d.startWriter(Pids.HOST, 0, 200, 1_000));
       }
+      for (RunningContainer w : writers) {
+        w.awaitStdoutLines(1 + EVENTS, Duration.ofSeconds(90));
+      }
+      d.stopWriters();
       List<WriterRun> runs = new ArrayList<>();
       for (RunningContainer w : writers) {
         int exit = w.awaitExit(Duration.ofMinutes(2));
@@ -40,8 +45,8 @@ class SharedPidNamespaceTest {
         assertEquals(0, exit, w.name + " exit code; stderr:\n" + w.stderr());
       }
       long acked = runs.stream().mapToLong(r -> r.acks().size()).sum();
-      assertEquals(WRITERS * EVENTS, acked, "acknowledgements printed: " + runs);
-      assertEquals(WRITERS * EVENTS, runs.stream().mapToLong(r -> r.count("QUEUED")).sum(), "every event queued: " + runs);
+      assertTrue(acked >= WRITERS * EVENTS, "acknowledgements printed: " + runs);
+      assertEquals(acked, runs.stream().mapToLong(r -> r.count("QUEUED")).sum(), "every event queued: " + runs);
 
       long rows = Landed.awaitCount(d.home.resolve("meta.db"), n -> n >= acked, Duration.ofSeconds(60));
       assertEquals(acked, rows, "rows in meta.db once the ingester caught up; ingester stderr:\n" + ingester.stderr());
@@ -56,7 +61,7 @@ class SharedPidNamespaceTest {
       assertEquals(WRITERS, pids.size(), "host PID namespace: four distinct writer PIDs " + runs);
       assertEquals(pids, landed.stream().map(Landed.Row::pid).collect(Collectors.toSet()), "envelope pids are the writers' PIDs");
       Set<Integer> slots = runs.stream().map(WriterRun::slot).collect(Collectors.toSet());
-      assertEquals(Set.of(0, 1, 2, 3), slots, "one writer slot per writer process: " + runs);
+      assertEquals(Set.of(0, 1, 2, 3), slots, "one writer slot per live writer process: " + runs);
       assertTrue(ingester.stderr().contains("0 already stored"), "no entry was ingested twice:\n" + ingester.stderr());
     }
   }

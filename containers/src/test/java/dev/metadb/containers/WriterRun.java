@@ -36,7 +36,9 @@ record WriterRun(String name, String host, int exit, long pid, int slot, Map<Str
           }
         }
         case "DONE" -> done = true;
-        default -> throw new IllegalStateException(name + " printed an unexpected line: " + line);
+        default -> throw new IllegalStateException(
+            name + " printed an unexpected line: " + line + "; its output from there on:\n"
+                + String.join("\n", stdout.subList(stdout.indexOf(line), stdout.size())));
       }
     }
     return new WriterRun(name, host, exit, pid, slot, acks, done);
