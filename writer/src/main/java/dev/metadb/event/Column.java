@@ -1,6 +1,7 @@
 package dev.metadb.event;
 
-import java.lang.invoke.MethodHandle;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.List;
 
 /**
@@ -11,7 +12,8 @@ import java.util.List;
  * @param required whether validation rejects a null value
  * @param allowed for {@link ColumnType#ENUM}, the accepted texts in declaration order; else empty
  * @param enumType for {@link ColumnType#ENUM}, the Java enum; else null
- * @param accessor the record component's accessor, {@code (Event) -> Object}
+ * @param accessor the record component's accessor (plain reflection: a method handle would cost
+ *     every cold writer process the spinning of its lambda forms)
  */
 public record Column(
     String name,
@@ -19,14 +21,14 @@ public record Column(
     boolean required,
     List<String> allowed,
     Class<? extends Enum<?>> enumType,
-    MethodHandle accessor) {
+    Method accessor) {
 
   /** This column's value in {@code event} (a record of this column's table); may be null. */
   public Object get(Event event) {
     try {
       return accessor.invoke(event);
-    } catch (Throwable t) {
-      throw new IllegalStateException("cannot read column " + name, t);
+    } catch (IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalStateException("cannot read column " + name, e);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.metadb.event;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
@@ -150,17 +149,8 @@ public enum Table {
     } else {
       throw new ExceptionInInitializerError("unsupported column type " + type + " for " + javaName);
     }
-    try {
-      return new Column(
-          name,
-          columnType,
-          component.isAnnotationPresent(Required.class),
-          allowed,
-          enumType,
-          MethodHandles.publicLookup().unreflect(component.getAccessor()));
-    } catch (IllegalAccessException e) {
-      throw new ExceptionInInitializerError(e);
-    }
+    return new Column(
+        name, columnType, component.isAnnotationPresent(Required.class), allowed, enumType, component.getAccessor());
   }
 
   private static String snakeCase(String camel) {

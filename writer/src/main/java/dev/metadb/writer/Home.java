@@ -60,7 +60,7 @@ public record Home(Path dir) {
 
   /** {@code slot-07}: two digits up to 99, more beyond, so names sort by number up to the cap. */
   public static String slotName(int slot) {
-    return String.format("slot-%02d", slot);
+    return (slot < 10 ? "slot-0" : "slot-") + slot;
   }
 
   /** The slot number of a {@code slot-NN} directory name, or -1 if it is not one. */
