@@ -22,9 +22,13 @@ final class Hints {
 
   /** Prints the hint for {@code error}, if there is one. */
   static void print(PrintWriter err, Throwable error) {
-    String hint = hint(error);
-    if (hint != null) {
-      err.println("  hint: " + hint);
+    // A stage may wrap the typed failure (query wraps SchemaNewerException in a QueryException).
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      String hint = hint(cause);
+      if (hint != null) {
+        err.println("  hint: " + hint);
+        return;
+      }
     }
   }
 

@@ -169,6 +169,7 @@ class QueryCommandTest {
     Run refused = run("query", "--home", newer.toString(), "SELECT count(*) FROM messages");
     assertEquals(3, refused.code(), refused.err());
     assertTrue(refused.err().contains("newer than this metadb"), refused.err());
+    assertTrue(refused.err().contains("hint: a newer metadb has upgraded this meta.db"), refused.err());
   }
 
   @Test

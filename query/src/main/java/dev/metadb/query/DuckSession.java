@@ -207,14 +207,29 @@ final class DuckSession implements AutoCloseable {
 
     @Override
     public void close() throws IOException, SQLException {
-      try {
-        reader.close();
-      } finally {
+      Exception failure = null;
+      for (AutoCloseable part : new AutoCloseable[] {reader, rows, statement}) {
         try {
-          rows.close();
-        } finally {
-          statement.close();
+          part.close();
+        } catch (Exception e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
         }
+      }
+      if (failure instanceof IOException io) {
+        throw io;
+      }
+      if (failure instanceof SQLException sql) {
+        throw sql;
+      }
+      if (failure instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (failure != null) {
+        throw new IllegalStateException("cannot close a result", failure);
       }
     }
   }

@@ -76,9 +76,9 @@ record Manifest(
     }
   }
 
-  /** An empty snapshot of {@code layout} that will hold {@code columns}. */
-  static Manifest empty(TableLayout layout, Set<String> columns) {
-    return new Manifest(FORMAT, Schema.VERSION, layout.fingerprint(), 0, "", ordered(layout, columns), List.of(), 1);
+  /** An empty snapshot of {@code layout} that will hold {@code columns}; its first segment is {@code nextSegment}. */
+  static Manifest empty(TableLayout layout, Set<String> columns, int nextSegment) {
+    return new Manifest(FORMAT, Schema.VERSION, layout.fingerprint(), 0, "", ordered(layout, columns), List.of(), nextSegment);
   }
 
   long rows() {

@@ -1,12 +1,12 @@
 package dev.metadb.query;
 
 import dev.metadb.ingester.Schema;
+import dev.metadb.ingester.SchemaGate;
+import dev.metadb.ingester.SchemaNewerException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 
@@ -24,7 +24,8 @@ import org.sqlite.SQLiteConfig;
  * {@link #endRead} sees the same committed state, so a watermark and the rows read after it agree.
  *
  * <p>SCHEMA. The version ({@code PRAGMA user_version}) must be {@link Schema#VERSION}: newer is
- * refused (exit 3), older means the ingester has not migrated it yet.
+ * refused as {@link SchemaGate} refuses it (exit 3), older means the ingester has not migrated it
+ * yet. Nothing here runs DDL.
  */
 final class MetaDbReader implements AutoCloseable {
   /** How long a read waits when SQLite reports the database busy (WAL recovery), in ms. */
@@ -64,15 +65,13 @@ final class MetaDbReader implements AutoCloseable {
 
   private void checkVersion() throws QueryException {
     int version;
-    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-      version = rs.next() ? rs.getInt(1) : 0;
+    try {
+      version = SchemaGate.readVersion(connection);
+      SchemaGate.refuseNewer(file, version);
+    } catch (SchemaNewerException e) {
+      throw new QueryException(QueryException.Kind.SCHEMA_NEWER, e.getMessage() + ": use a newer metadb to query it", e);
     } catch (SQLException e) {
       throw QueryException.failure("cannot read " + file + ": " + e.getMessage(), e);
-    }
-    if (version > Schema.VERSION) {
-      throw new QueryException(
-          QueryException.Kind.SCHEMA_NEWER,
-          "meta.db schema v" + version + " is newer than this metadb (v" + Schema.VERSION + "): use a newer metadb to query it");
     }
     if (version < Schema.VERSION) {
       throw new QueryException(

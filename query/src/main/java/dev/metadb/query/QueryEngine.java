@@ -230,12 +230,22 @@ public final class QueryEngine implements AutoCloseable {
 
   @Override
   public void close() throws QueryException {
+    QueryException failure = null;
     try {
       duck.close();
     } catch (SQLException e) {
-      throw QueryException.failure("cannot close the SQL engine: " + e.getMessage(), e);
-    } finally {
+      failure = QueryException.failure("cannot close the SQL engine: " + e.getMessage(), e);
+    }
+    try {
       allocator.close();
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e);
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

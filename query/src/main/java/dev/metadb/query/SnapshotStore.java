@@ -124,7 +124,7 @@ final class SnapshotStore {
     Path dir = Home.createPrivateDirectories(tableDir(layout));
     Set<String> needed = withKey(wanted);
     Optional<Manifest> stored = readManifest(dir, layout);
-    Manifest manifest = stored.orElseGet(() -> Manifest.empty(layout, needed));
+    Manifest manifest = stored.isPresent() ? stored.get() : Manifest.empty(layout, needed, firstFreeSegment(dir));
     try {
       Manifest next = extend(db, dir, layout, manifest, needed);
       if (stored.isEmpty() || !next.equals(manifest)) {
@@ -145,13 +145,35 @@ final class SnapshotStore {
     Set<String> needed = withKey(wanted);
     Manifest rebuilt;
     try {
-      rebuilt = extend(db, dir, layout, Manifest.empty(layout, needed), needed);
+      rebuilt = extend(db, dir, layout, Manifest.empty(layout, needed, firstFreeSegment(dir)), needed);
     } catch (StaleSnapshot impossible) {
       throw new IllegalStateException("an empty snapshot cannot be stale", impossible);
     }
     rebuilt.write(dir);
     deleteUnreferenced(dir, rebuilt);
     return rebuilt;
+  }
+
+  /**
+   * A segment number no file in {@code dir} uses: a rebuild never writes over a file the previous
+   * manifest still names, so a rebuild that fails half way leaves the old snapshot intact.
+   */
+  private static int firstFreeSegment(Path dir) throws IOException {
+    int next = 1;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "s*.arrow*")) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        int dot = name.indexOf('.');
+        if (dot > 1) {
+          try {
+            next = Math.max(next, Integer.parseInt(name.substring(1, dot)) + 1);
+          } catch (NumberFormatException notOurs) {
+            // Not a segment file name: it cannot collide with one.
+          }
+        }
+      }
+    }
+    return next;
   }
 
   private static Set<String> withKey(Set<String> columns) {

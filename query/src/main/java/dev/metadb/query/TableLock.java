@@ -54,14 +54,24 @@ final class TableLock implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    IOException failure = null;
     try {
       fileLock.release();
-    } finally {
-      try {
-        channel.close();
-      } finally {
-        threadLock.unlock();
+    } catch (IOException e) {
+      failure = e;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
       }
+    }
+    threadLock.unlock();
+    if (failure != null) {
+      throw failure;
     }
   }
 }

@@ -295,6 +295,10 @@ class IncrementalSnapshotTest {
     assertTrue(log.get(0).contains("schema v1"), log.get(0));
     assertEquals(Schema.VERSION, manifest(home.snapshotsDir()).schemaVersion());
     assertEquals(310, manifest(home.snapshotsDir()).rows());
+    assertEquals(List.of("s000002"), manifest(home.snapshotsDir()).segments().stream().map(Manifest.Segment::name).toList(),
+        "a rebuild writes new files instead of over the ones the old manifest names");
+    assertEquals(Set.of("manifest.json", "s000002.id.arrow", "s000002.ts_utc.arrow"),
+        files(home.snapshotsDir().resolve(T.sqlName())));
   }
 
   @Test
