@@ -44,9 +44,9 @@ class FullQueueVolumeTest {
       }
       List<WriterRun> runs = new ArrayList<>();
       for (RunningContainer w : writers) {
-        int exit = w.awaitExit(Duration.ofMinutes(2));
-        WriterRun run = WriterRun.parse(w.name, w.hostname(), exit, w.stdout());
-        assertEquals(0, exit, run + "; stderr:\n" + w.stderr());
+        // Not a SIGBUS (exit 134): the writer's new queue files are backed before they are mapped.
+        w.assertExit(0, Duration.ofMinutes(2));
+        WriterRun run = WriterRun.parse(w.name, w.hostname(), 0, w.stdout());
         assertEquals(EVENTS, run.acks().size(), run.toString());
         runs.add(run);
       }

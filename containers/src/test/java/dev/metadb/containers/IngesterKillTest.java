@@ -54,17 +54,15 @@ class IngesterKillTest {
         // reading, inserting or committing.
         Thread.sleep(random.nextInt(700));
         ingester.dockerKill();
-        assertEquals(137, ingester.awaitExit(Duration.ofSeconds(30)), ingester.name + " after docker kill");
+        ingester.assertExit(137, Duration.ofSeconds(30));
         System.err.println("killed " + ingester.name + " with " + Landed.count(metaDb) + " rows committed");
         ingester = d.startIngester(Pids.OWN);
       }
       d.stopWriters();
       List<WriterRun> runs = new ArrayList<>();
       for (RunningContainer w : writers) {
-        int exit = w.awaitExit(Duration.ofMinutes(1));
-        WriterRun run = WriterRun.parse(w.name, w.hostname(), exit, w.stdout());
-        assertEquals(0, exit, run + "; stderr:\n" + w.stderr());
-        runs.add(run);
+        w.assertExit(0, Duration.ofMinutes(1));
+        runs.add(WriterRun.parse(w.name, w.hostname(), 0, w.stdout()));
       }
       List<Envelope> queued = QueueContents.read(new Home(d.home));
       long stoppedAt = System.nanoTime();
@@ -72,7 +70,7 @@ class IngesterKillTest {
       System.err.printf("the last ingester caught up %.1f s after the writers stopped%n", (System.nanoTime() - stoppedAt) / 1e9);
       assertEquals(queued.size(), rows, "every queued entry ingested; stderr:\n" + ingester.stderr());
       ingester.dockerStop(Duration.ofSeconds(10));
-      assertEquals(0, ingester.awaitExit(Duration.ofSeconds(30)), ingester.stderr());
+      ingester.assertExit(0, Duration.ofSeconds(30));
       assertTrue(ingester.stderr().contains(" 0 already stored, 0 spooled"),
           "the restarted ingester resumed exactly at the committed checkpoints:\n" + ingester.stderr());
       Deployment.Outcome again = d.run("ingest", "--once");

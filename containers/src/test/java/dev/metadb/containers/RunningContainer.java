@@ -97,6 +97,16 @@ final class RunningContainer {
     }
   }
 
+  /** Waits for the exit and fails unless it is {@code expected}, showing stderr and stdout's tail. */
+  void assertExit(int expected, Duration timeout) throws InterruptedException {
+    int exit = awaitExit(timeout);
+    if (exit != expected) {
+      List<String> out = stdout();
+      throw new AssertionError(name + " exited " + exit + ", expected " + expected + "; stderr:\n" + stderr()
+          + "\nlast stdout lines:\n" + String.join("\n", out.subList(Math.max(0, out.size() - 20), out.size())));
+    }
+  }
+
   List<String> stdout() throws InterruptedException {
     return log(StreamType.STDOUT).lines().toList();
   }

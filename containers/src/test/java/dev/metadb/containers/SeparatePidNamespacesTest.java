@@ -69,9 +69,8 @@ class SeparatePidNamespacesTest {
         } else {
           victim.dockerKill();
         }
-        int exit = victim.awaitExit(Duration.ofSeconds(30));
-        WriterRun run = WriterRun.parse(victim.name, victim.hostname(), exit, victim.stdout());
-        assertEquals(137, exit, run + " after SIGKILL; stderr:\n" + victim.stderr());
+        victim.assertExit(137, Duration.ofSeconds(30));
+        WriterRun run = WriterRun.parse(victim.name, victim.hostname(), 137, victim.stdout());
         assertFalse(run.done(), run + " was killed mid-run");
         runs.put(victim, run);
         live[i] = startWriter(d);
@@ -83,9 +82,8 @@ class SeparatePidNamespacesTest {
       long killsDone = System.nanoTime();
       d.stopWriters();
       for (RunningContainer w : live) {
-        int exit = w.awaitExit(Duration.ofMinutes(1));
-        WriterRun run = WriterRun.parse(w.name, w.hostname(), exit, w.stdout());
-        assertEquals(0, exit, run + " exit code; stderr:\n" + w.stderr());
+        w.assertExit(0, Duration.ofMinutes(1));
+        WriterRun run = WriterRun.parse(w.name, w.hostname(), 0, w.stdout());
         assertTrue(run.done(), run + " closed its writer");
         runs.put(w, run);
       }
@@ -121,7 +119,7 @@ class SeparatePidNamespacesTest {
       long rows = Landed.awaitCount(d.home.resolve("meta.db"), n -> n >= queued.size(), Duration.ofSeconds(60));
       assertEquals(queued.size(), rows, "the ingester took every queued entry; stderr:\n" + ingester.stderr());
       ingester.dockerStop(Duration.ofSeconds(10));
-      assertEquals(0, ingester.awaitExit(Duration.ofSeconds(30)), "ingester exit after SIGTERM:\n" + ingester.stderr());
+      ingester.assertExit(0, Duration.ofSeconds(30));
       String summary = ingester.stderr();
       assertTrue(summary.contains(" 0 already stored, 0 spooled"), "no entry ingested twice, none unreadable:\n" + summary);
       Deployment.Outcome again = d.run("ingest", "--once");
