@@ -44,7 +44,8 @@ import org.testcontainers.utility.DockerImageName;
  * metadb distribution is a build error, not a missing capability, and fails the test.
  */
 final class ContainerHost {
-  static final String IMAGE = System.getProperty("metadb.base.image", "metadb-base:bookworm");
+  /** Made by .ci/docker-setup, which names it too. */
+  static final String IMAGE = "metadb-base:bookworm";
   static final String JDK = "/opt/jdk";
   static final String DIST = "/opt/metadb";
   static final String TESTS = "/opt/tests";
