@@ -144,7 +144,9 @@ final class IngestCommand implements Callable<Integer> {
             && System.nanoTime() - stoppedAt > TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS)) {
           // The loop is inside SQLite (busy wait): closing the connection under it is unsafe, and
           // the process is about to exit, which releases the lock and discards the open transaction.
-          log.accept("meta.db did not accept the last batch in time; stopping without it (its entries are read again on the next start)");
+          log.accept("meta.db did not accept the last batch in time; stopping without it "
+              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt) + " ms after the signal"
+              + " (its entries are read again on the next start)");
           return ExitCode.OK;
         }
       }
@@ -161,7 +163,9 @@ final class IngestCommand implements Callable<Integer> {
       return ExitCode.FAILURE;
     }
     if (result instanceof IngestStats stats) {
-      log.accept("stopped: " + summary(stats));
+      long stoppedAt = stopAt.get();
+      String after = stoppedAt == 0 ? "" : " " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt) + " ms after the signal";
+      log.accept("stopped" + after + ": " + summary(stats));
       return ExitCode.OK;
     }
     log.accept("failed: " + result);

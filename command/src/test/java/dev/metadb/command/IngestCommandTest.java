@@ -56,7 +56,11 @@ class IngestCommandTest {
       assertTrue(ingest.process.toHandle().destroy());
       assertEquals(0, ingest.await(Duration.ofSeconds(10)), ingest.err().toString());
       long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
-      assertTrue(tookMillis < 2_000, "exit took " + tookMillis + " ms");
+      // The 2 s bound is the ingester's own, signal to final commit, as it reports it; the whole
+      // process's exit adds JVM teardown, which on a loaded CI machine is not ours to bound.
+      long reported = stoppedMillis(ingest.err());
+      assertTrue(reported >= 0 && reported < 2_000, "stopped " + reported + " ms after the signal: " + ingest.err());
+      assertTrue(tookMillis < 10_000, "exit took " + tookMillis + " ms");
       long committed = stoppedCount(ingest.err());
       assertTrue(committed > 0, "the batch in hand was not committed: " + ingest.err());
       assertEquals(committed, rows(), "rows committed by the stop");
@@ -92,8 +96,10 @@ class IngestCommandTest {
         assertTrue(ingest.process.toHandle().destroy());
         assertEquals(0, ingest.await(Duration.ofSeconds(10)), ingest.err().toString());
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
-        assertTrue(tookMillis < 2_000, "exit took " + tookMillis + " ms");
         assertTrue(ingest.err().stream().anyMatch(l -> l.contains("stopping without it")), ingest.err().toString());
+        long reported = stoppedMillis(ingest.err());
+        assertTrue(reported >= 0 && reported < 2_000, "gave up " + reported + " ms after the signal: " + ingest.err());
+        assertTrue(tookMillis < 10_000, "exit took " + tookMillis + " ms");
         s.execute("ROLLBACK");
       }
       assertEquals(1, rows());
@@ -111,7 +117,8 @@ class IngestCommandTest {
       assertTrue(ingest.awaitErr(l -> l.contains("running (pid"), START), ingest.err().toString());
       CommandRun second = CommandRun.of("ingest", "--once", "--home", home());
       assertEquals(1, second.exit());
-      assertEquals("metadb ingest: another ingester (pid " + ingest.pid() + ") is running", second.err().strip());
+      assertEquals("metadb ingest: another ingester (pid " + ingest.pid() + ") is running", second.err().strip().lines().findFirst().orElse(""));
+      assertTrue(second.err().contains("hint: one ingester per home"), second.err());
 
       CommandRun status = CommandRun.of("status", "--json", "--home", home());
       assertEquals(0, status.exit(), status.err());
@@ -137,10 +144,11 @@ class IngestCommandTest {
     }
     CommandRun ingest = CommandRun.of("ingest", "--once", "--home", home());
     assertEquals(3, ingest.exit());
-    assertEquals("metadb ingest: meta.db schema v9 is newer than this metadb (v2)", ingest.err().strip());
+    assertEquals("metadb ingest: meta.db schema v9 is newer than this metadb (v2)", ingest.err().strip().lines().findFirst().orElse(""));
+    assertTrue(ingest.err().contains("hint: a newer metadb has upgraded this meta.db"), ingest.err());
     CommandRun status = CommandRun.of("status", "--home", home());
     assertEquals(3, status.exit());
-    assertEquals("metadb status: meta.db schema v9 is newer than this metadb (v2)", status.err().strip());
+    assertEquals("metadb status: meta.db schema v9 is newer than this metadb (v2)", status.err().strip().lines().findFirst().orElse(""));
   }
 
   @Test
@@ -167,8 +175,19 @@ class IngestCommandTest {
     }
   }
 
+  private static long stoppedMillis(List<String> stderr) {
+    Pattern stopped = Pattern.compile("(?:stopped|stopping without it) (\\d+) ms after the signal");
+    for (String line : stderr) {
+      Matcher m = stopped.matcher(line);
+      if (m.find()) {
+        return Long.parseLong(m.group(1));
+      }
+    }
+    return -1;
+  }
+
   private static long stoppedCount(List<String> stderr) {
-    Pattern stopped = Pattern.compile("stopped: ingested (\\d+) entries");
+    Pattern stopped = Pattern.compile("stopped[^:]*: ingested (\\d+) entries");
     for (String line : stderr) {
       Matcher m = stopped.matcher(line);
       if (m.find()) {

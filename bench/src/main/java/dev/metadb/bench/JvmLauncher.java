@@ -1,0 +1,97 @@
+package dev.metadb.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Starts the benchmark's child JVMs: the same {@code java} as the harness, metadb's JVM flags
+ * (Chronicle's opens/exports and the analytics switches) and the harness's classpath, so a writer
+ * process is started exactly as an application embedding metadb would be.
+ *
+ * <p>The flags come from {@code $METADB_JVM_FLAGS} (bin/metadb-bench and Surefire set it from the
+ * root pom's {@code metadb.jvm.flags}); without it, from the flags this JVM was started with.
+ * Every child's stdout and stderr go to a log file, never to a pipe nobody drains.
+ */
+final class JvmLauncher {
+  private final String java;
+  private final List<String> flags;
+  private final String classpath;
+
+  JvmLauncher(String java, List<String> flags, String classpath) {
+    this.java = java;
+    this.flags = List.copyOf(flags);
+    this.classpath = classpath;
+  }
+
+  static JvmLauncher ofCurrentJvm() {
+    String java = ProcessHandle.current().info().command().orElse(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String env = System.getenv("METADB_JVM_FLAGS");
+    List<String> flags = env != null && !env.isBlank()
+        ? Arrays.asList(env.trim().split("\\s+"))
+        : ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle."))
+            .toList();
+    return new JvmLauncher(java, flags, System.getProperty("java.class.path"));
+  }
+
+  List<String> flags() {
+    return flags;
+  }
+
+  String java() {
+    return java;
+  }
+
+  /** {@code java FLAGS -cp CLASSPATH mainClass args...}. */
+  List<String> command(String mainClass, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(flags);
+    command.add("-cp");
+    command.add(classpath);
+    command.add(mainClass);
+    command.addAll(args);
+    return command;
+  }
+
+  /**
+   * A JVM with no flags whose classpath is only the entry holding {@code mainClass}: the bare-JVM
+   * floor.
+   */
+  List<String> bareCommand(Class<?> mainClass, List<String> args) {
+    String entry;
+    try {
+      entry = Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("cannot locate the classes of " + mainClass, e);
+    }
+    List<String> command = new ArrayList<>(List.of(java, "-cp", entry, mainClass.getName()));
+    command.addAll(args);
+    return command;
+  }
+
+  /** Starts {@code command} with stdout to {@code stdout} and stderr appended to {@code log}. */
+  static Process start(List<String> command, Path stdout, Path log) throws IOException {
+    return new ProcessBuilder(command)
+        .redirectOutput(stdout.toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .start();
+  }
+
+  /** Starts {@code command} with stdout and stderr appended to {@code log}. */
+  static Process start(List<String> command, Path log) throws IOException {
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .start();
+  }
+}
