@@ -17,6 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  *                 --rate R rounds per second (0: as fast as it can).
  * --mode warm     --warmup W untimed then --iterations N timed rounds of open, one write, close.
  * common          --sink metadb|sqlite|file  --home DIR  --writer-id K  --report FILE
+ *                 --go-file F: after opening, create F.ready-K and wait until F exists, so the
+ *                 writers of a fleet start writing together, after every JVM has started
  * </pre>
  *
  * <p>Each latency is one {@code System.nanoTime()} difference around the call, nothing else
@@ -40,6 +42,18 @@ public final class BenchWriter {
     System.exit(0);
   }
 
+  private static void awaitGo(MainArgs args, int writerId) throws java.io.IOException {
+    String go = args.string("go-file", "");
+    if (go.isEmpty()) {
+      return;
+    }
+    Path goFile = Path.of(go);
+    java.nio.file.Files.createFile(Path.of(go + ".ready-" + writerId));
+    while (!java.nio.file.Files.exists(goFile)) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
   private static WriterReport writes(SinkKind kind, Path home, int writerId, MainArgs args) throws Exception {
     long count = args.number("count", -1);
     long durationNanos = TimeUnit.MILLISECONDS.toNanos(args.number("duration-ms", 0));
@@ -56,6 +70,7 @@ public final class BenchWriter {
       return tally.openFailed(writerId, kind, Math.max(count, 0) * (dispatches ? 2 : 1), e);
     }
     long openNanos = System.nanoTime() - openStart;
+    awaitGo(args, writerId);
 
     long start = System.nanoTime();
     long periodNanos = rate > 0 ? 1_000_000_000L / rate : 0;

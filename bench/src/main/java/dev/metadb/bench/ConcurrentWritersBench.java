@@ -63,8 +63,9 @@ final class ConcurrentWritersBench implements Benchmark {
     var t = ResultTable.builder("concurrent-writers", "Concurrent writers")
         .description("The seed's table: writer processes (separate JVMs, started together) x "
             + ctx.config().writesPerWriter() + " writes each of one `messages` event. Per-write latency is timed "
-            + "inside each writer around each call; wall is first JVM start to last exit (JVM start-up and the "
-            + "open included). **Baseline:** " + SinkKind.DIRECT_SQLITE.label + ", " + SinkKind.DIRECT_SQLITE.description
+            + "inside each writer around each call; the writers open their sinks, then start writing together "
+            + "(a start barrier), so a write contends with the other writes, not with JVMs still starting up; "
+            + "wall is first JVM start to last exit (JVM start-up, the open and the barrier included). **Baseline:** " + SinkKind.DIRECT_SQLITE.label + ", " + SinkKind.DIRECT_SQLITE.description
             + ". **metadb:** " + SinkKind.METADB.description + "; the ingester starts before the writers; "
             + "*landed* counts rows in meta.db, *drain* is last writer exit to last row committed. "
             + "*Successful* = stored + spooled (a spooled write lands through replay).")

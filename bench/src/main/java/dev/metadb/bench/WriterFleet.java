@@ -13,6 +13,11 @@ import java.util.function.IntFunction;
  * between) and waited for. The wall time runs from just before the first start to the last exit,
  * so it includes every JVM's start-up and its sink's open: what a burst of short-lived writer
  * processes costs.
+ *
+ * <p>The writes themselves start together: each writer opens its sink, reports ready and waits
+ * for a go file, which a releaser thread creates once every writer is ready. Per-write latency
+ * then measures writes contending with writes (for SQLite's lock, or not at all), not a write
+ * preempted by 31 other JVMs still starting up on a 2-core machine.
  */
 final class WriterFleet {
   private final List<Process> processes;
@@ -34,13 +39,14 @@ final class WriterFleet {
   static WriterFleet start(BenchContext ctx, String name, int writers, IntFunction<List<String>> argsFor)
       throws IOException {
     Path dir = ctx.freshDir(name + "-reports");
+    Path go = dir.resolve("go");
     List<List<String>> commands = new ArrayList<>();
     List<Path> reports = new ArrayList<>();
     List<Path> logs = new ArrayList<>();
     for (int k = 0; k < writers; k++) {
       Path report = dir.resolve("writer-" + k + ".json");
       List<String> args = new ArrayList<>(argsFor.apply(k));
-      args.addAll(List.of("--writer-id", Integer.toString(k), "--report", report.toString()));
+      args.addAll(List.of("--writer-id", Integer.toString(k), "--report", report.toString(), "--go-file", go.toString()));
       commands.add(ctx.jvm().command(BenchWriter.class.getName(), args));
       reports.add(report);
       logs.add(ctx.logFile(name + "-writer-" + k));
@@ -55,7 +61,31 @@ final class WriterFleet {
       processes.forEach(Process::destroyForcibly);
       throw e;
     }
+    releaseWhenReady(go, writers, processes);
     return new WriterFleet(processes, reports, logs, start);
+  }
+
+  /** Creates {@code go} once all writers are ready, or once any has exited (it failed to open). */
+  private static void releaseWhenReady(Path go, int writers, List<Process> processes) {
+    Thread releaser = new Thread(() -> {
+      try {
+        while (true) {
+          long ready;
+          try (var files = java.nio.file.Files.list(go.getParent())) {
+            ready = files.filter(f -> f.getFileName().toString().startsWith("go.ready-")).count();
+          }
+          if (ready >= writers || processes.stream().anyMatch(p -> !p.isAlive())) {
+            break;
+          }
+          TimeUnit.MILLISECONDS.sleep(2);
+        }
+        java.nio.file.Files.createFile(go);
+      } catch (IOException | InterruptedException e) {
+        processes.forEach(Process::destroyForcibly);
+      }
+    }, "writer-fleet-go");
+    releaser.setDaemon(true);
+    releaser.start();
   }
 
   boolean running() {

@@ -158,6 +158,7 @@ public final class Ingester implements AutoCloseable {
     long lastCommitNanos = 0;
     boolean walDirty = false;
     long idlePauseMillis = 1;
+    slots.values().forEach(SlotReader::adoptByCurrentThread);
     sweepRetention();
     while (true) {
       long now = System.nanoTime();

@@ -67,10 +67,6 @@ final class SlotReader implements AutoCloseable {
       } else {
         reader.positionAfter(checkpoint, skipMissing, committed, log);
       }
-      // Chronicle binds a tailer to the first thread that reads it. Positioning reads on the
-      // opening thread, but the loop may run on another (metadb ingest runs it on a worker so a
-      // stop can give up on a stuck commit): hand the tailer over to whichever thread reads next.
-      reader.tailer.singleThreadedCheckReset();
       return reader;
     } catch (CheckpointMissingException | RuntimeException e) {
       reader.close();
@@ -155,6 +151,15 @@ final class SlotReader implements AutoCloseable {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * Makes the calling thread the tailer's one user. {@link Ingester#open} positions readers on the
+   * caller's thread and {@code metadb ingest} runs the loop on another; Chronicle's tailers are
+   * single-threaded objects that otherwise refuse the second thread (ThreadingIllegalStateException).
+   */
+  void adoptByCurrentThread() {
+    tailer.singleThreadedCheckReset();
   }
 
   /** {@code slot-NN}, the key of its checkpoint row. */

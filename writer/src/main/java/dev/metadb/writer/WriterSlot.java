@@ -36,9 +36,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  *       {@code timeoutMS}.
  *   <li>A document that throws while being written is rolled back ({@code rollbackOnClose}), so a
  *       failed append leaves no partial entry for the ingester.
- *   <li>Disk blocks under an entry are allocated before Chronicle's memory map touches them
- *       ({@link DiskReservation}), and a slot is not opened on a filesystem with less than
- *       {@link #MIN_FREE_BYTES} free: a full disk fails the append, it never SIGBUSes the JVM.
+ *   <li>Disk blocks under an entry, and under the first pages of every file Chronicle creates, are
+ *       allocated before Chronicle's memory map touches them ({@link DiskReservation}), and a slot
+ *       is not opened on a filesystem with less than {@link #MIN_FREE_BYTES} free: a full disk
+ *       fails the append, it never SIGBUSes the JVM.
  *   <li>Only the directory this slot opened holds this claim's owner mark (an empty file named
  *       for the pid and the claim time). After each append {@link #intact()} checks the mark: if
  *       the directory was removed, replaced by a file, or removed and created again by another
@@ -48,6 +49,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 final class WriterSlot implements AutoCloseable {
   /** Opening a queue maps its metadata and first cycle file: refuse below this much free space. */
   static final long MIN_FREE_BYTES = 1024 * 1024;
+  /** The size Chronicle gives a queue's metadata.cq4t (made ahead of it: {@link DiskReservation}). */
+  static final long METADATA_BYTES = 128 * 1024;
 
   static final String OWNER_MARK_PREFIX = "owner-";
 
@@ -126,6 +129,8 @@ final class WriterSlot implements AutoCloseable {
       if (free < MIN_FREE_BYTES) {
         throw new IOException("no space left for the queue in " + dir + " (" + free + " bytes free)");
       }
+      DiskReservation.removeStalePrecreated(dir);
+      DiskReservation.precreate(dir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE), METADATA_BYTES);
       Path mark = markOwner(dir);
       SingleChronicleQueue queue = ChronicleSettings.builder(dir, config.appendTimeout().toMillis()).build();
       clearDeadHoldersLocks(queue);
@@ -183,6 +188,7 @@ final class WriterSlot implements AutoCloseable {
    */
   void append(byte[] bytes, int length) throws IOException {
     ExcerptAppender a = appender.get();
+    reservation.prepareCycle(queue.cycle());
     try (DocumentContext dc = a.writingDocument()) {
       try {
         Bytes<?> out = dc.wire().bytes();
