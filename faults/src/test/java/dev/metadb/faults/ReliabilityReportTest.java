@@ -54,11 +54,12 @@ class ReliabilityReportTest {
     }
     Set<String> ran = rows.stream().map(ResultRow::test).collect(Collectors.toSet());
     if (Scale.FULL && thisRun && ran.containsAll(TESTS)) {
+      assertFalse(rows.stream().anyMatch(r -> !r.passed() && !r.skipped()),
+          "a full run with failures does not replace docs/reliability.md; its report is in " + out);
       Path docs = Path.of(System.getProperty("faults.report", "../docs/reliability.md")).toAbsolutePath().normalize();
       Files.createDirectories(docs.getParent());
       Files.writeString(docs, md, StandardCharsets.UTF_8);
       System.out.println("[faults] full run: wrote " + docs);
-      assertFalse(rows.stream().anyMatch(r -> !r.passed() && !r.skipped()), "a full run whose report is committed must have passed");
     } else if (Scale.FULL) {
       System.out.println("[faults] full run, but not every fault test ran in this JVM (missing " + TESTS.stream().filter(t -> !ran.contains(t)).toList()
           + "): docs/reliability.md left as it is");
