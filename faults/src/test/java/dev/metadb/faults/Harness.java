@@ -393,7 +393,8 @@ final class Harness implements AutoCloseable {
         Results.RUN, name, faultClass, variant, Long.toString(seed.value()), Scale.FULL, faults, faultsInjected(),
         a.recorded(), a.queued(), a.spooled(), a.failed(), a.landed(), a.duplicates(), a.missing(), a.unknown(),
         excused, QuarantineReasons.byKind(home), recoveryMs,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), ok, String.join("; ", noteParts), false));
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), ok, String.join("; ", noteParts), false,
+        ReliabilityReport.Machine.describe()));
     System.out.println("[faults] " + name + " " + variant + ": " + a.summary() + "; recovery " + recoveryMs + " ms; faults " + faults);
     if (!unexpected.isEmpty()) {
       throw new AssertionError(name + " (seed " + seed.value() + "): children did what their role does not allow:\n  "

@@ -24,8 +24,7 @@ class KillNineFaultTest {
       h.startWriters(4);
       h.startIngester();
       h.awaitReady(Duration.ofSeconds(120));
-      while (h.faults.getOrDefault("kill -9 writer", 0L) + h.faults.getOrDefault("kill -9 ingester", 0L)
-          + h.faults.getOrDefault("kill -9 replay", 0L) < kills) {
+      while (h.faultsInjected() < kills) {
         h.run(100 + h.random.nextInt(1_200));
         switch (h.random.nextInt(3)) {
           case 0 -> h.killWriter();

@@ -24,7 +24,7 @@ public final class ReliabilityReport {
 
   public static void main(String[] args) throws Exception {
     List<ResultRow> rows = newestRun(Results.read(Path.of(args[0])));
-    Files.writeString(Path.of(args[1]), render(rows, Machine.describe(), "java dev.metadb.faults.ReliabilityReport " + args[0]), StandardCharsets.UTF_8);
+    Files.writeString(Path.of(args[1]), render(rows, "java dev.metadb.faults.ReliabilityReport " + args[0]), StandardCharsets.UTF_8);
   }
 
   /** The rows of the newest run in {@code all}; the last row of each test when it ran twice. */
@@ -44,7 +44,9 @@ public final class ReliabilityReport {
     return new ArrayList<>(byTest.values());
   }
 
-  static String render(List<ResultRow> rows, String machine, String generatedBy) {
+  /** The report of {@code rows}; the machine line is the one the rows recorded when they ran. */
+  static String render(List<ResultRow> rows, String generatedBy) {
+    String machine = rows.stream().map(ResultRow::machine).filter(m -> m != null).reduce((a, b) -> b).orElse(Machine.describe() + " (when the report was made)");
     StringBuilder md = new StringBuilder();
     boolean full = rows.stream().allMatch(ResultRow::fullRun);
     md.append("# Reliability: the faults metadb survived\n\n");
@@ -130,7 +132,10 @@ public final class ReliabilityReport {
         .append("   that. What must not happen, and is tested on its own (`QueueDirectoryFaultTest`, idle writer): an append\n")
         .append("   made after the directory was removed being reported QUEUED; such an event must be spooled.\n")
         .append("5. Hostile input never crashes a stage: `record` refuses it with exit 2 and one line naming the table, column\n")
-        .append("   or limit; replay quarantines a bad spool line once, with its reason, however often it is killed and rerun.\n\n");
+        .append("   or limit; replay quarantines a bad spool line once, with its reason, however often it is killed and rerun.\n")
+        .append("   Two kinds of input are accepted rather than refused, and altered on the way (counted in the notes of the\n")
+        .append("   record row, not called lost): a text value holding an unpaired UTF-16 surrogate (legal JSON escape syntax;\n")
+        .append("   SQLite's JDBC driver stores it as `?`), and a byte that is not UTF-8 on `record`'s stdin (read as U+FFFD).\n\n");
     md.append("Not covered here: an OS crash or power loss (queue and spool writes are not fsynced; the page cache can lose\n")
         .append("the last writes), and containers (the Testcontainers suite covers writers in separate PID namespaces).\n");
     return md.toString();
@@ -150,13 +155,18 @@ public final class ReliabilityReport {
 
   /** The machine the report's figures come from. */
   static final class Machine {
+    private static String commitId;
+
     private Machine() {}
 
     static String describe() {
+      if (commitId == null) {
+        commitId = commit();
+      }
       return read("/proc/sys/kernel/hostname") + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
           + memory() + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
           + System.getProperty("os.arch") + ", " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
-          + ", load average at the end " + read("/proc/loadavg").split(" ")[0] + ", commit " + commit();
+          + ", load average " + read("/proc/loadavg").split(" ")[0] + " when the test ended, commit " + commitId;
     }
 
     private static String memory() {
@@ -171,7 +181,7 @@ public final class ReliabilityReport {
 
     private static String commit() {
       try {
-        Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("git", "describe", "--always", "--dirty", "--abbrev=7").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
       } catch (IOException e) {

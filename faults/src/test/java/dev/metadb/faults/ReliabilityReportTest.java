@@ -35,7 +35,7 @@ class ReliabilityReportTest {
       rows = ReliabilityReport.newestRun(all);
       System.out.println("[faults] no fault test ran in this JVM: reporting the newest run in " + Results.file());
     }
-    String md = ReliabilityReport.render(rows, ReliabilityReport.Machine.describe(), "ReliabilityReportTest");
+    String md = ReliabilityReport.render(rows, "ReliabilityReportTest");
     Path out = Results.dir().resolve("reliability.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, md, StandardCharsets.UTF_8);

@@ -24,6 +24,7 @@ import java.util.Map;
  *     not within the limit)
  * @param notes anything a reader of the report needs (operator steps, skips)
  * @param skipped the test could not run here (notes say why); its figures are all zero
+ * @param machine the machine, Java and commit the figures come from (null in rows of older runs)
  */
 record ResultRow(
     @JsonProperty("run") String run,
@@ -48,12 +49,13 @@ record ResultRow(
     @JsonProperty("duration_ms") long durationMs,
     @JsonProperty("passed") boolean passed,
     @JsonProperty("notes") String notes,
-    @JsonProperty("skipped") boolean skipped) {
+    @JsonProperty("skipped") boolean skipped,
+    @JsonProperty("machine") String machine) {
 
   /** The row of a test that could not run, with the reason. */
   static ResultRow skipped(String test, String faultClass, String variant, String reason) {
     return new ResultRow(Results.RUN, test, faultClass, variant, "", Scale.FULL, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        Map.of(), Map.of(), -1, 0, false, reason, true);
+        Map.of(), Map.of(), -1, 0, false, reason, true, ReliabilityReport.Machine.describe());
   }
 
   long quarantinedTotal() {
