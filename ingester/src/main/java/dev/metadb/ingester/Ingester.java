@@ -1,5 +1,8 @@
 package dev.metadb.ingester;
 
+import dev.metadb.event.Envelope;
+import dev.metadb.event.EnvelopeCodec;
+import dev.metadb.event.InvalidEventException;
 import dev.metadb.event.SpoolStamp;
 import dev.metadb.event.Timestamps;
 import dev.metadb.writer.ErrorSpool;
@@ -7,10 +10,13 @@ import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +33,8 @@ import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
  * <p>THE LOOP (one thread).
  *
  * <pre>
- *   every 100 ms: list queue/slot-NN, open a {@link SlotReader} for each new one
+ *   every 100 ms: list queue/slot-NN, open a {@link SlotReader} for each new one (and, between
+ *                 batches, again for each whose directory was replaced)
  *   take entries round-robin from the slots into the batch (decoding each)
  *   when batch.size == batchSize, or the oldest entry waited maxLatency, or stopping/draining:
  *       BEGIN IMMEDIATE
@@ -108,7 +115,7 @@ public final class Ingester implements AutoCloseable {
     try {
       db = MetaDatabase.open(home.metaDb(), log);
       ingester = new Ingester(home, options, log, lock, db);
-      ingester.scanSlots();
+      ingester.scanSlots(true);
       return ingester;
     } catch (IOException | SQLException | MetaDatabaseException | IngestException | RuntimeException e) {
       if (ingester != null) {
@@ -161,7 +168,7 @@ public final class Ingester implements AutoCloseable {
     while (true) {
       long now = System.nanoTime();
       if (now >= nextRescan) {
-        scanSlots();
+        scanSlots(batch.isEmpty());
         nextRescan = now + RESCAN_NANOS;
       }
       boolean stopping = stopRequested;
@@ -371,11 +378,26 @@ public final class Ingester implements AutoCloseable {
     }
   }
 
-  /** Opens a reader for every slot directory not yet open that holds at least one cycle file. */
-  private void scanSlots() throws IOException, CheckpointMissingException {
+  /**
+   * Opens a reader for every slot directory not yet open that holds at least one cycle file.
+   * With {@code mayReopen} (no uncommitted entries), first drops the readers whose directory was
+   * replaced (removed and created again, or restored), so they are opened again on what is there
+   * now, positioned by the restart rule ({@link SlotReader}).
+   */
+  private void scanSlots(boolean mayReopen) throws IOException, CheckpointMissingException {
     Path queueDir = home.queueDir();
     if (!Files.isDirectory(queueDir)) {
       return;
+    }
+    if (mayReopen) {
+      for (Iterator<SlotReader> it = slots.values().iterator(); it.hasNext(); ) {
+        SlotReader reader = it.next();
+        if (reader.replaced()) {
+          log.accept(reader.name() + ": " + reader.dir() + " was replaced by another directory; opening it again");
+          it.remove();
+          reader.close();
+        }
+      }
     }
     List<Path> found;
     try (Stream<Path> list = Files.list(queueDir)) {
@@ -385,9 +407,32 @@ public final class Ingester implements AutoCloseable {
       String name = dir.getFileName().toString();
       if (!slots.containsKey(name) && hasCycleFile(dir)) {
         Long checkpoint = checkpoints.get(name);
-        slots.put(name, SlotReader.open(name, dir, checkpoint, options.skipMissing(), log));
+        slots.put(name, SlotReader.open(name, dir, checkpoint, options.skipMissing(), this::committed, log));
         log.accept(name + ": reading " + (checkpoint == null ? "from its first entry" : "after checkpoint 0x" + Long.toHexString(checkpoint)));
       }
+    }
+  }
+
+  /**
+   * Whether the queue entry {@code raw} is one this home committed: its event is a row. An entry
+   * that does not decode cannot be told apart (such entries go to the spool, not to a table) and
+   * counts as committed.
+   */
+  private boolean committed(byte[] raw) {
+    Envelope envelope;
+    try {
+      envelope = EnvelopeCodec.decode(raw);
+    } catch (InvalidEventException e) {
+      return true;
+    }
+    try (PreparedStatement find = db.connection().prepareStatement(
+        "SELECT 1 FROM " + envelope.table().sqlName() + " WHERE event_id = ?")) {
+      find.setString(1, envelope.eventId());
+      try (ResultSet rs = find.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("meta.db: cannot look up event " + envelope.eventId() + ": " + e.getMessage(), e);
     }
   }
 

@@ -3,9 +3,12 @@ package dev.metadb.ingester;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.writer.ChronicleSettings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -19,10 +22,13 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>RESTART RULE. With a checkpoint index C (the last entry whose row is committed):
  *
  * <ol>
- *   <li>{@code moveToIndex(C)}, read one document, check its index is C, and continue after it.
- *       The tailer's own persisted position is never used: the checkpoint in meta.db, committed
- *       with the rows, is the only truth.
- *   <li>If C's cycle file is gone (deleted by hand, or the slot's queue replaced), stop with
+ *   <li>{@code moveToIndex(C)}, read one document, check its index is C and that it is the
+ *       entry that was committed (its event is in meta.db: a slot directory removed and created
+ *       again has other entries at the same indexes), and continue after it. The tailer's own
+ *       persisted position is never used: the checkpoint in meta.db, committed with the rows, is
+ *       the only truth.
+ *   <li>If C's cycle file is gone (deleted by hand, or the slot's queue replaced), or holds no
+ *       entry C, or another entry at C, stop with
  *       {@link CheckpointMissingException}. With the skip flag, read the slot from its first
  *       remaining entry instead: entries already ingested are ignored by event_id, and what the
  *       missing files held is lost, which the log says.
@@ -36,11 +42,13 @@ final class SlotReader implements AutoCloseable {
   private final Path dir;
   private final SingleChronicleQueue queue;
   private final ExcerptTailer tailer;
+  private final Object identity;
 
-  private SlotReader(String name, Path dir, SingleChronicleQueue queue) {
+  private SlotReader(String name, Path dir, SingleChronicleQueue queue, Object identity) {
     this.name = name;
     this.dir = dir;
     this.queue = queue;
+    this.identity = identity;
     this.tailer = queue.createTailer();
   }
 
@@ -49,14 +57,15 @@ final class SlotReader implements AutoCloseable {
    * start).
    */
   static SlotReader open(
-      String name, Path dir, Long checkpoint, boolean skipMissing, Consumer<String> log)
+      String name, Path dir, Long checkpoint, boolean skipMissing, Predicate<byte[]> committed, Consumer<String> log)
       throws CheckpointMissingException {
-    SlotReader reader = new SlotReader(name, dir, ChronicleSettings.openForReading(dir));
+    Object identity = identity(dir);
+    SlotReader reader = new SlotReader(name, dir, ChronicleSettings.openForReading(dir), identity);
     try {
       if (checkpoint == null) {
         reader.tailer.toStart();
       } else {
-        reader.positionAfter(checkpoint, skipMissing, log);
+        reader.positionAfter(checkpoint, skipMissing, committed, log);
       }
       return reader;
     } catch (CheckpointMissingException | RuntimeException e) {
@@ -65,12 +74,19 @@ final class SlotReader implements AutoCloseable {
     }
   }
 
-  private void positionAfter(long checkpoint, boolean skipMissing, Consumer<String> log)
+  private void positionAfter(long checkpoint, boolean skipMissing, Predicate<byte[]> committed, Consumer<String> log)
       throws CheckpointMissingException {
+    boolean otherEntry = false;
     if (tailer.moveToIndex(checkpoint)) {
       try (DocumentContext dc = tailer.readingDocument()) {
         if (dc.isPresent() && dc.index() == checkpoint) {
-          return;
+          Bytes<?> bytes = dc.wire().bytes();
+          byte[] entry = new byte[(int) bytes.readRemaining()];
+          bytes.read(entry);
+          if (committed.test(entry)) {
+            return;
+          }
+          otherEntry = true;
         }
       }
     }
@@ -81,7 +97,9 @@ final class SlotReader implements AutoCloseable {
     String where =
         name + ": the checkpoint (index 0x" + Long.toHexString(checkpoint) + ", entry " + sequence
             + " of cycle " + cycle + ") is not in the queue: "
-            + (cycleGone ? "its cycle file is gone" : "the cycle file has no such entry (queue replaced?)");
+            + (cycleGone ? "its cycle file is gone"
+                : otherEntry ? "the entry there is not the one committed (queue replaced)"
+                : "the cycle file has no such entry (queue replaced?)");
     if (!skipMissing) {
       throw new CheckpointMissingException(
           where + ". Entries after it may be lost; restart with --skip-missing to continue from the"
@@ -113,6 +131,25 @@ final class SlotReader implements AutoCloseable {
       return PendingEntry.decoded(this, index, EnvelopeCodec.decode(raw));
     } catch (InvalidEventException e) {
       return PendingEntry.undecodable(this, index, raw, e.getMessage());
+    }
+  }
+
+  /**
+   * Whether {@code dir} is now another directory than the one this reader opened (removed and
+   * created again, or a removed one restored): its entries are then not the ones this reader and
+   * its checkpoint index refer to. False while the directory is simply missing.
+   */
+  boolean replaced() {
+    Object now = identity(dir);
+    return now != null && !now.equals(identity);
+  }
+
+  /** The directory's file key (device and inode), or null when it is missing. */
+  private static Object identity(Path dir) {
+    try {
+      return Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.metadb.replay;
 
+import dev.metadb.event.ColumnType;
+import dev.metadb.event.EventValidator;
+import dev.metadb.event.Table;
 import dev.metadb.writer.Home;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +16,10 @@ import java.util.List;
  * @param dryRun read and validate everything, write nothing (no rows, ledger, quarantine, moves)
  * @param batchLines lines per transaction (default {@value #DEFAULT_BATCH_LINES}); the ledger
  *     offset advances once per batch, so this bounds the work a kill -9 throws away
- * @param maxLineBytes longest line accepted, in bytes without the line break (default 8 MiB);
- *     longer lines are quarantined without being read into memory
+ * @param maxLineBytes longest line accepted, in bytes without the line break; longer lines are
+ *     quarantined without being read into memory. The default is the longest spool line a writer
+ *     can produce ({@link #DEFAULT_MAX_LINE_BYTES}), so no event that record accepted and
+ *     reported SPOOLED is ever turned away here
  * @param settle how long a file must have been left unmodified before replay treats it as
  *     finished (its trailing incomplete line is torn, the file may move); default 60 s, for a
  *     writer that picked yesterday's file name just before midnight
@@ -23,7 +28,14 @@ import java.util.List;
 public record ReplayRequest(
     Home home, List<ReplaySource> sources, boolean dryRun, int batchLines, int maxLineBytes, Duration settle, Clock clock) {
   public static final int DEFAULT_BATCH_LINES = 2_000;
-  public static final int DEFAULT_MAX_LINE_BYTES = 8 << 20;
+  /**
+   * The longest spool line a writer can produce: every text and JSON value of the table with the
+   * most of them at {@link EventValidator#MAX_VALUE_BYTES}, each byte a character that JSON
+   * escapes to six ({@code \u0001}), plus 1 MiB for the envelope fields and the spool stamp
+   * (about 61 MiB). Such events are accepted by record, are too big for a queue entry (16 MiB),
+   * and so always travel through the spool.
+   */
+  public static final int DEFAULT_MAX_LINE_BYTES = largestSpoolLine();
   public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(60);
 
   public ReplayRequest {
@@ -37,6 +49,15 @@ public record ReplayRequest(
     if (settle.isNegative()) {
       throw new IllegalArgumentException("settle must not be negative, got " + settle);
     }
+  }
+
+  private static int largestSpoolLine() {
+    long widest = 0;
+    for (Table table : Table.values()) {
+      widest = Math.max(widest, table.columns().stream()
+          .filter(c -> c.type() == ColumnType.TEXT || c.type() == ColumnType.JSON).count());
+    }
+    return Math.toIntExact(widest * 6 * EventValidator.MAX_VALUE_BYTES + (1 << 20));
   }
 
   /** A request with the defaults. */

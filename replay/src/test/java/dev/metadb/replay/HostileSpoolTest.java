@@ -80,7 +80,7 @@ class HostileSpoolTest {
     unknownTable.put("table", "no_such_table");
     add(lines, expected, withNewline(JSON.writeValueAsBytes(unknownTable)), "no_such_table: unknown table");
     byte[] huge = hugeLine();
-    add(lines, expected, huge, "is over the 8388608-byte limit");
+    add(lines, expected, huge, "is over the " + ReplayRequest.DEFAULT_MAX_LINE_BYTES + "-byte limit");
     add(lines, expected, line(v1), null);
     ObjectNode sameIdOtherContent = envelopeTree(v1, v1.eventId());
     ((ObjectNode) sameIdOtherContent.get("data")).put("body", "different body, same event_id");
@@ -199,12 +199,12 @@ class HostileSpoolTest {
     return withNewline(JSON.writeValueAsBytes(tree));
   }
 
-  /** A 10 MiB line of valid JSON: over the line limit whatever it holds. */
+  /** A line of valid JSON 1 MiB longer than the line limit: over it whatever it holds. */
   private static byte[] hugeLine() {
     String head = "{\"event_id\":\"huge\",\"table\":\"messages\",\"ts_utc\":\"2026-11-24T00:00:00Z\","
         + "\"data\":{\"source\":\"s\",\"direction\":\"inbound\",\"body\":\"";
     String tail = "\"}}\n";
-    byte[] line = new byte[10 * 1024 * 1024];
+    byte[] line = new byte[ReplayRequest.DEFAULT_MAX_LINE_BYTES + (1 << 20)];
     Arrays.fill(line, (byte) 'x');
     System.arraycopy(text(head), 0, line, 0, head.length());
     System.arraycopy(text(tail), 0, line, line.length - tail.length(), tail.length());

@@ -40,6 +40,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  *       allocated before Chronicle's memory map touches them ({@link DiskReservation}), and a slot
  *       is not opened on a filesystem with less than {@link #MIN_FREE_BYTES} free: a full disk
  *       fails the append, it never SIGBUSes the JVM.
+ *   <li>Only the directory this slot opened holds this claim's owner mark (an empty file named
+ *       for the pid and the claim time). After each append {@link #intact()} checks the mark: if
+ *       the directory was removed, replaced by a file, or removed and created again by another
+ *       writer, the mark is not there, and the event is spooled instead of reported QUEUED.
  * </ol>
  */
 final class WriterSlot implements AutoCloseable {
@@ -48,9 +52,12 @@ final class WriterSlot implements AutoCloseable {
   /** The size Chronicle gives a queue's metadata.cq4t (made ahead of it: {@link DiskReservation}). */
   static final long METADATA_BYTES = 128 * 1024;
 
+  static final String OWNER_MARK_PREFIX = "owner-";
+
   private final int number;
   private final Path dir;
-  private final java.io.File dirFile;
+  /** This claim's owner mark inside the slot directory: see {@link #intact()}. */
+  private final java.io.File ownerMark;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final SingleChronicleQueue queue;
@@ -58,10 +65,10 @@ final class WriterSlot implements AutoCloseable {
   private final DiskReservation reservation;
   private final List<ExcerptAppender> appenders = new ArrayList<>();
 
-  private WriterSlot(int number, Path dir, FileChannel lockChannel, FileLock lock, SingleChronicleQueue queue) {
+  private WriterSlot(int number, Path dir, Path ownerMark, FileChannel lockChannel, FileLock lock, SingleChronicleQueue queue) {
     this.number = number;
     this.dir = dir;
-    this.dirFile = dir.toFile();
+    this.ownerMark = ownerMark.toFile();
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.queue = queue;
@@ -124,9 +131,10 @@ final class WriterSlot implements AutoCloseable {
       }
       DiskReservation.removeStalePrecreated(dir);
       DiskReservation.precreate(dir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE), METADATA_BYTES);
+      Path mark = markOwner(dir);
       SingleChronicleQueue queue = ChronicleSettings.builder(dir, config.appendTimeout().toMillis()).build();
       clearDeadHoldersLocks(queue);
-      return new WriterSlot(n, dir, channel, lock, queue);
+      return new WriterSlot(n, dir, mark, channel, lock, queue);
     } catch (Throwable t) {
       try {
         lock.release();
@@ -136,6 +144,20 @@ final class WriterSlot implements AutoCloseable {
       }
       throw t instanceof IOException io ? io : new IOException("cannot open queue " + home.slotDir(n) + ": " + t, t);
     }
+  }
+
+  /**
+   * Invariant 6: creates this claim's owner mark, {@code owner-<pid>-<nanos>}, in the slot
+   * directory, after deleting the marks of earlier owners (we hold the slot: they are dead, or
+   * closed without cleaning up).
+   */
+  private static Path markOwner(Path dir) throws IOException {
+    try (var old = Files.newDirectoryStream(dir, OWNER_MARK_PREFIX + "*")) {
+      for (Path mark : old) {
+        Files.deleteIfExists(mark);
+      }
+    }
+    return Files.createFile(dir.resolve(OWNER_MARK_PREFIX + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime())));
   }
 
   /** Invariant 2: we hold the slot, so whoever holds Chronicle's locks in it is dead. */
@@ -181,11 +203,14 @@ final class WriterSlot implements AutoCloseable {
   }
 
   /**
-   * False once the slot's directory is gone (removed, or replaced by a file): appends since went
-   * into unlinked files the ingester will never read. One stat, no allocation: it runs per append.
+   * False once the slot's directory is gone (removed, or replaced by a file or by a new directory
+   * of the same name that another writer created): appends since went into files the ingester
+   * will never read. Checks this claim's owner mark, which only the directory this slot opened
+   * holds, so a new {@code slot-NN} does not pass for the old one. One stat, no allocation: it
+   * runs per append.
    */
   boolean intact() {
-    return dirFile.isDirectory();
+    return ownerMark.exists();
   }
 
   int number() {
@@ -208,6 +233,11 @@ final class WriterSlot implements AutoCloseable {
         }
       }
       appenders.clear();
+    }
+    try {
+      Files.deleteIfExists(ownerMark.toPath());
+    } catch (Throwable t) {
+      first = keep(first, t);
     }
     try {
       reservation.close();

@@ -1,0 +1,193 @@
+package dev.metadb.faults;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Writes docs/reliability.md from the fault suite's results file: one table row per test of one
+ * run, then each row's details. Every figure comes from a {@link ResultRow}; the prose around
+ * them is fixed text that says what the figures mean.
+ *
+ * <p>{@code ReliabilityReport RESULTS_JSONL OUT_MD} renders the newest run in RESULTS_JSONL.
+ */
+public final class ReliabilityReport {
+  private ReliabilityReport() {}
+
+  public static void main(String[] args) throws Exception {
+    List<ResultRow> rows = newestRun(Results.read(Path.of(args[0])));
+    Files.writeString(Path.of(args[1]), render(rows, Machine.describe(), "java dev.metadb.faults.ReliabilityReport " + args[0]), StandardCharsets.UTF_8);
+  }
+
+  /** The rows of the newest run in {@code all}; the last row of each test when it ran twice. */
+  static List<ResultRow> newestRun(List<ResultRow> all) {
+    String run = all.stream().map(ResultRow::run).max(Comparator.naturalOrder()).orElse(null);
+    return rowsOf(all, run);
+  }
+
+  static List<ResultRow> rowsOf(List<ResultRow> all, String run) {
+    Map<String, ResultRow> byTest = new LinkedHashMap<>();
+    for (ResultRow row : all) {
+      if (row.run().equals(run)) {
+        byTest.remove(row.test());
+        byTest.put(row.test(), row);
+      }
+    }
+    return new ArrayList<>(byTest.values());
+  }
+
+  static String render(List<ResultRow> rows, String machine, String generatedBy) {
+    StringBuilder md = new StringBuilder();
+    boolean full = rows.stream().allMatch(ResultRow::fullRun);
+    md.append("# Reliability: the faults metadb survived\n\n");
+    md.append("Generated from the fault suite's own results (`faults/target/reliability/results.jsonl`) by `")
+        .append(generatedBy).append("`; do not edit by hand. ");
+    md.append("To regenerate: `mvn -B -pl faults -am verify -Dfaults.full=true` as root (the disk-full tests mount tmpfs).\n\n");
+    md.append("- Run: ").append(rows.isEmpty() ? "none" : rows.get(0).run()).append(full ? " (full run)" : " (CI-sized run, not a full run)").append('\n');
+    md.append("- Machine: ").append(machine).append('\n');
+    md.append("- Seeds (replay one with `-Dfaults.seed.<test>=<seed>`): ")
+        .append(rows.stream().filter(r -> !r.skipped()).map(r -> r.test() + " " + r.seed()).collect(Collectors.joining(", "))).append("\n\n");
+
+    md.append("Each test drives real processes against one home: writers (child JVMs using `MetaDb`, each reporting every id it was\n")
+        .append("told was recorded), `metadb ingest`, and `metadb replay` run after run; it injects its faults, lets the system\n")
+        .append("recover, drains (`ingest --once`, then `replay`) and checks the books against meta.db.\n\n");
+
+    md.append("| fault class | variant | faults injected | events recorded | events landed | duplicates | missing | unknown rows | excused | quarantined | recovery | result |\n");
+    md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+    for (ResultRow r : rows) {
+      if (r.skipped()) {
+        md.append("| ").append(r.faultClass()).append(" | ").append(escape(r.variant())).append(" | | | | | | | | | | skipped: ")
+            .append(escape(r.notes())).append(" |\n");
+        continue;
+      }
+      long excused = r.excused().values().stream().mapToLong(Long::longValue).sum();
+      md.append("| ").append(r.faultClass())
+          .append(" | ").append(escape(r.variant()))
+          .append(" | ").append(r.faultsInjected())
+          .append(" | ").append(r.recorded())
+          .append(" | ").append(r.landed())
+          .append(" | ").append(r.duplicates())
+          .append(" | ").append(r.missing())
+          .append(" | ").append(r.unknown())
+          .append(" | ").append(excused)
+          .append(" | ").append(r.quarantinedTotal())
+          .append(" | ").append(r.recoveryMs() < 0 ? "not within the limit" : seconds(r.recoveryMs()))
+          .append(" | ").append(r.passed() ? "passed" : "FAILED")
+          .append(" |\n");
+    }
+    md.append('\n');
+    md.append("Columns: *events recorded* are the record calls that returned QUEUED or SPOOLED (FAILED calls, where the writer\n")
+        .append("was told the event is not stored, are listed per test below); *landed* are those found in meta.db after the\n")
+        .append("drain; *duplicates* are rows beyond the first for an event id (count(DISTINCT event_id) = count(*) per table,\n")
+        .append("and no id in two tables); *missing* are recorded events not in meta.db and not excused; *unknown rows* are rows\n")
+        .append("nobody was told about; *excused* are the events a documented rule lets off (below); *quarantined* are lines\n")
+        .append("replay moved to `logs/quarantine/` with their reason; *recovery* is the time from the end of the last fault\n")
+        .append("(last kill, space back, lock released) until every recorded event was in meta.db, with the ingester and\n")
+        .append("replay running as usual (no drain).\n\n");
+
+    md.append("## Details\n\n");
+    for (ResultRow r : rows) {
+      md.append("### ").append(r.faultClass()).append(": ").append(r.variant()).append("\n\n");
+      if (r.skipped()) {
+        md.append("Skipped: ").append(r.notes()).append("\n\n");
+        continue;
+      }
+      md.append("- Test `").append(r.test()).append("`, seed ").append(r.seed()).append(", ").append(seconds(r.durationMs())).append(" in all.\n");
+      md.append("- Faults injected: ").append(list(r.faults())).append(".\n");
+      md.append("- Record calls: ").append(r.queued()).append(" QUEUED, ").append(r.spooled()).append(" SPOOLED, ")
+          .append(r.failed()).append(" FAILED (told: not stored).\n");
+      if (!r.excused().isEmpty()) {
+        md.append("- Excused: ").append(list(r.excused())).append(".\n");
+      }
+      if (!r.quarantined().isEmpty()) {
+        md.append("- Quarantined, by reason: ").append(list(r.quarantined())).append(".\n");
+      }
+      if (r.notes() != null && !r.notes().isBlank()) {
+        md.append("- Notes: ").append(r.notes()).append('\n');
+      }
+      md.append('\n');
+    }
+
+    md.append("## What is guaranteed, and what is not\n\n");
+    md.append("The audit (`faults/src/test/java/dev/metadb/faults/Audit.java`) holds every run to these rules:\n\n")
+        .append("1. Every event a writer was told was recorded (QUEUED or SPOOLED) is in meta.db exactly once.\n")
+        .append("2. Nothing else is: a row no writer was told about is an error, except the one event a writer killed with\n")
+        .append("   SIGKILL may have stored without reporting (its marker names the killed writer and the sequence number right\n")
+        .append("   after its last report).\n")
+        .append("3. A FAILED event (queue and spool both refused it, the writer was told) is not required to land; if it lands\n")
+        .append("   anyway (a restored queue directory brought it back) it is counted, not an error.\n")
+        .append("4. The one excuse for a recorded event: it was QUEUED into a queue directory that someone removed before the\n")
+        .append("   ingester read it, and it really is in that removed directory (the suite moves directories aside instead of\n")
+        .append("   deleting them, so it can look). Deleting `queue/` deletes what was not yet ingested; nothing can prevent\n")
+        .append("   that. What must not happen, and is tested on its own (`QueueDirectoryFaultTest`, idle writer): an append\n")
+        .append("   made after the directory was removed being reported QUEUED; such an event must be spooled.\n")
+        .append("5. Hostile input never crashes a stage: `record` refuses it with exit 2 and one line naming the table, column\n")
+        .append("   or limit; replay quarantines a bad spool line once, with its reason, however often it is killed and rerun.\n\n");
+    md.append("Not covered here: an OS crash or power loss (queue and spool writes are not fsynced; the page cache can lose\n")
+        .append("the last writes), and containers (the Testcontainers suite covers writers in separate PID namespaces).\n");
+    return md.toString();
+  }
+
+  private static String list(Map<String, Long> counts) {
+    return counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; "));
+  }
+
+  private static String seconds(long millis) {
+    return String.format("%.1f s", millis / 1000.0);
+  }
+
+  private static String escape(String s) {
+    return s.replace("|", "\\|").replace("\n", " ");
+  }
+
+  /** The machine the report's figures come from. */
+  static final class Machine {
+    private Machine() {}
+
+    static String describe() {
+      return read("/proc/sys/kernel/hostname") + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
+          + memory() + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+          + System.getProperty("os.arch") + ", " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+          + ", load average at the end " + read("/proc/loadavg").split(" ")[0] + ", commit " + commit();
+    }
+
+    private static String memory() {
+      for (String line : read("/proc/meminfo").split("\n")) {
+        if (line.startsWith("MemTotal:")) {
+          long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+          return (kib >> 20) + " GiB RAM";
+        }
+      }
+      return "unknown RAM";
+    }
+
+    private static String commit() {
+      try {
+        Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
+      } catch (IOException e) {
+        return "unknown";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "unknown";
+      }
+    }
+
+    private static String read(String file) {
+      try {
+        return Files.readString(Path.of(file)).trim();
+      } catch (IOException e) {
+        return "unknown";
+      }
+    }
+  }
+}
