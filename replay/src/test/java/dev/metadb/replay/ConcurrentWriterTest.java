@@ -1,5 +1,6 @@
 package dev.metadb.replay;
 
+import dev.metadb.writer.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ class ConcurrentWriterTest {
     Home home = new Home(dir.resolve("home"));
     List<Process> writers = new ArrayList<>();
     for (int w = 0; w < 2; w++) {
-      Process writer = ChildJvm.builder(SpoolWriterChild.class, home.dir().toString(), Integer.toString(PER_WRITER))
+      Process writer = ChildJvm.builder(SpoolWriterChild.class, java.util.Map.of(), home.dir().toString(), Integer.toString(PER_WRITER))
           .redirectError(dir.resolve("writer-" + w + ".err").toFile())
           .start();
       BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));

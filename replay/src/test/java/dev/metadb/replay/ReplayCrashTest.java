@@ -1,5 +1,6 @@
 package dev.metadb.replay;
 
+import dev.metadb.writer.ChildJvm;
 import static dev.metadb.replay.TestSpool.age;
 import static dev.metadb.replay.TestSpool.line;
 import static dev.metadb.replay.TestSpool.text;
@@ -80,7 +81,7 @@ class ReplayCrashTest {
     int runs = 0;
     while (kills < KILLS && runs < KILLS * 3) {
       runs++;
-      Process child = ChildJvm.builder(ReplayChild.class, home.dir().toString(), "1000")
+      Process child = ChildJvm.builder(ReplayChild.class, java.util.Map.of(), home.dir().toString(), "1000")
           .redirectError(dir.resolve("child-" + runs + ".err").toFile())
           .start();
       int commitsBeforeKill = 1 + random.nextInt(6);
