@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <p>EXPECTED EXITS. A child the harness did not kill must exit as its role allows, or the test
  * fails with the child's stderr: writers 0; the ingester never on its own; a replay 0, or 1 when
- * it was started while a fault was active (meta.db locked or full: "stopped, rerun to resume");
+ * a fault was active while it ran (meta.db locked or full: "stopped, rerun to resume");
  * nobody may print a stack trace or a JVM crash banner.
  */
 final class Harness implements AutoCloseable {
@@ -59,7 +59,7 @@ final class Harness implements AutoCloseable {
   private final List<String> violations = new ArrayList<>();
   private ChildProcess ingester;
   private ChildProcess replay;
-  private boolean replayStartedDuringFault;
+  private boolean replayMetFault;
   private boolean replaying = true;
   private boolean faultActive;
   private long faultsOverNanos;
@@ -116,9 +116,12 @@ final class Harness implements AutoCloseable {
     return ingester;
   }
 
-  /** Faults are being injected: replays may fail (exit 1) and say so. */
+  /** Faults are being injected: replays running now or started meanwhile may fail (exit 1) and say so. */
   void faultActive(boolean active) {
     faultActive = active;
+    if (active && replay != null) {
+      replayMetFault = true;
+    }
   }
 
   /** The last fault is over (space returned, lock released, last kill): recovery is timed from here. */
@@ -280,13 +283,13 @@ final class Harness implements AutoCloseable {
       if (!replay.wasKilled()) {
         int code = replay.await(EXIT);
         replayRuns++;
-        expect(replay, (replayExits.contains(code) || (code == 1 && replayStartedDuringFault)) && replay.crashLines().isEmpty());
+        expect(replay, (replayExits.contains(code) || (code == 1 && replayMetFault)) && replay.crashLines().isEmpty());
       }
       replay = null;
     }
     if (replay == null && replaying && System.nanoTime() - lastReplayStart >= replayGapNanos) {
       lastReplayStart = System.nanoTime();
-      replayStartedDuringFault = faultActive;
+      replayMetFault = faultActive;
       offsetAtReplayStart = ledgerOffset();
       replay = ChildProcess.metadb(logs, "replay", "replay", "--home", home.dir().toString());
     }
