@@ -23,10 +23,12 @@ public record Column(
     Class<? extends Enum<?>> enumType,
     Method accessor) {
 
+  private static final Object[] NO_ARGS = {};
+
   /** This column's value in {@code event} (a record of this column's table); may be null. */
   public Object get(Event event) {
     try {
-      return accessor.invoke(event);
+      return accessor.invoke(event, NO_ARGS); // no varargs array per call: this runs per column per record
     } catch (IllegalAccessException | InvocationTargetException e) {
       throw new IllegalStateException("cannot read column " + name, e);
     }

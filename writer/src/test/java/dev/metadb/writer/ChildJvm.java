@@ -1,6 +1,5 @@
 package dev.metadb.writer;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,10 +41,5 @@ public final class ChildJvm {
     ProcessBuilder pb = builder(mainClass, env, args);
     pb.redirectError(stderr == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(stderr.toFile()));
     return pb.start();
-  }
-
-  /** The classpath separator-joined entries, for tests that need to pass it on. */
-  public static String classpath() {
-    return System.getProperty("java.class.path").replace(File.pathSeparatorChar, File.pathSeparatorChar);
   }
 }
