@@ -30,6 +30,10 @@ import java.util.List;
  *   <li>{@code replay_ledger} is new.
  * </ol>
  *
+ * <p>WHAT v3 CHANGED. Only new control tables: {@code retention_policy} and {@code
+ * export_watermark}. No existing DDL changed, so the v1 to v2 step (whose DDL constants are still
+ * current) still produces exactly v2.
+ *
  * <p>EXACTNESS. A migrated file has exactly the DDL of a file created by {@link Schema#createAll()}
  * (same {@code sqlite_master.sql} text): a table whose columns change is rebuilt (rename the old
  * one aside, create the new one from {@link Schema}, copy the rows with their {@code id}s, drop
@@ -90,8 +94,18 @@ final class Migrations {
     if (from < 1 || from >= Schema.VERSION) {
       throw new IllegalArgumentException("no migration from schema v" + from + " to v" + Schema.VERSION);
     }
-    // One case per step, in order; v1 is the only version before the current one.
-    v1ToV2(connection, now);
+    // One case per step, in order.
+    if (from < 2) {
+      v1ToV2(connection, now);
+    }
+    v2ToV3(connection);
+  }
+
+  private static void v2ToV3(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(Schema.RETENTION_POLICY_DDL);
+      statement.execute(Schema.EXPORT_WATERMARK_DDL);
+    }
   }
 
   private static void v1ToV2(Connection connection, Instant now) throws SQLException {

@@ -27,14 +27,15 @@ import java.util.List;
  * plus an index {@code <table>_ts_utc} on ts_utc. Required columns are NOT NULL.
  *
  * <p>CONTROL TABLES. {@code meta(key, value)}, {@code ingest_checkpoint(slot, queue_index,
- * ...)}, {@code replay_ledger(file, ...)}: see {@link #controlTables()}.
+ * ...)}, {@code replay_ledger(file, ...)}, {@code retention_policy(table_name, ...)}, {@code
+ * export_watermark(lake, table_name, ...)}: see {@link #controlTables()}.
  *
  * <p>The version is {@code PRAGMA user_version}; {@link #VERSION} is this build's. Changing any
  * DDL here means a new version and a migration step that produces exactly this DDL.
  */
 public final class Schema {
   /** The schema version this build creates and expects. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   /** The envelope columns every event table starts with, after {@code id}. */
   public static final List<String> ENVELOPE_COLUMNS =
@@ -91,9 +92,28 @@ public final class Schema {
           + " byte_offset INTEGER NOT NULL, lines_applied INTEGER NOT NULL DEFAULT 0,"
           + " lines_quarantined INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL)";
 
+  /**
+   * One row per retention policy: rows of {@code table_name} older than {@code max_age_seconds}
+   * (by ts_utc) may be deleted. {@code table_name} '*' is the default for tables without a row of
+   * their own. No row at all: keep everything.
+   */
+  public static final String RETENTION_POLICY_DDL =
+      "CREATE TABLE retention_policy (table_name TEXT PRIMARY KEY,"
+          + " max_age_seconds INTEGER NOT NULL, updated_at TEXT NOT NULL)";
+
+  /**
+   * One row per (lake, table): the highest {@code id} of the table whose row is in a file renamed
+   * into place in that lake. Written only after the rename, so a crash re-exports, never skips.
+   */
+  public static final String EXPORT_WATERMARK_DDL =
+      "CREATE TABLE export_watermark (lake TEXT NOT NULL, table_name TEXT NOT NULL,"
+          + " last_id INTEGER NOT NULL, rows_exported INTEGER NOT NULL DEFAULT 0,"
+          + " updated_at TEXT NOT NULL, PRIMARY KEY (lake, table_name))";
+
   /** The control tables' DDL. */
   public static List<String> controlTables() {
-    return List.of(META_DDL, INGEST_CHECKPOINT_DDL, REPLAY_LEDGER_DDL);
+    return List.of(
+        META_DDL, INGEST_CHECKPOINT_DDL, REPLAY_LEDGER_DDL, RETENTION_POLICY_DDL, EXPORT_WATERMARK_DDL);
   }
 
   /** Every statement that creates the current schema on an empty database, in order. */

@@ -57,10 +57,31 @@ class SchemaGateTest {
     }
     try (Connection migrated = Sql.connect(file); Connection created = Sql.connect(fresh)) {
       assertEquals(Sql.ddl(created), Sql.ddl(migrated));
-      assertEquals(2, Sql.count(migrated, "PRAGMA user_version"));
+      assertEquals(Schema.VERSION, Sql.count(migrated, "PRAGMA user_version"));
       V1Files.assertRowsIntact(migrated);
       assertEquals("ok", Sql.text(migrated, "PRAGMA integrity_check"));
       assertTrue(Sql.text(migrated, "SELECT value FROM meta WHERE key = 'migrated_by'").endsWith("from v1"));
+    }
+  }
+
+  @Test
+  void migratesV2ToExactlyTheCurrentDdl() throws Exception {
+    Path fresh = dir.resolve("fresh.db");
+    try (MetaDatabase db = MetaDatabase.open(fresh)) {
+      assertEquals(SchemaGate.Action.CREATED, db.gateOutcome().action());
+    }
+    // A v2 file is the current schema without v3's two control tables.
+    Path file = dir.resolve("meta.db");
+    Files.copy(fresh, file);
+    try (Connection c = Sql.connect(file)) {
+      Sql.exec(c, "DROP TABLE retention_policy", "DROP TABLE export_watermark", "PRAGMA user_version = 2");
+    }
+    try (MetaDatabase db = MetaDatabase.open(file)) {
+      assertEquals(new SchemaGate.Outcome(2, SchemaGate.Action.MIGRATED), db.gateOutcome());
+    }
+    try (Connection migrated = Sql.connect(file); Connection created = Sql.connect(fresh)) {
+      assertEquals(Sql.ddl(created), Sql.ddl(migrated));
+      assertEquals(Schema.VERSION, Sql.count(migrated, "PRAGMA user_version"));
     }
   }
 
@@ -118,7 +139,7 @@ class SchemaGateTest {
       outcomes.addAll(child.out());
     }
     outcomes.sort(null);
-    assertEquals(List.of("outcome MIGRATED 1", "outcome NONE 2"), outcomes);
+    assertEquals(List.of("outcome MIGRATED 1", "outcome NONE " + Schema.VERSION), outcomes);
     try (Connection c = Sql.connect(file)) {
       V1Files.assertRowsIntact(c);
       assertEquals(Schema.VERSION, Sql.count(c, "PRAGMA user_version"));
