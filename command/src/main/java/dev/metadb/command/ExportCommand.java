@@ -88,7 +88,7 @@ final class ExportCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     try {
-      List<Exporter.TableFile> files = Exporter.export(home.home(), dir, selected, from, line -> {});
+      List<Exporter.TableFile> files = Exporter.export(home.homeToRead(), dir, selected, from, line -> {});
       if (json) {
         printJson(out, files, from);
       } else {

@@ -7,6 +7,7 @@ import dev.metadb.ingester.Ingester;
 import dev.metadb.ingester.MetaDatabaseException;
 import dev.metadb.ingester.SchemaNewerException;
 import java.io.IOException;
+import dev.metadb.writer.Home;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -87,9 +88,10 @@ final class IngestCommand implements Callable<Integer> {
       log.accept(e.getMessage());
       return ExitCode.USAGE;
     }
+    Home resolved = home.home();
     Ingester ingester;
     try {
-      ingester = Ingester.open(home.home(), options, log);
+      ingester = Ingester.open(resolved, options, log);
     } catch (SchemaNewerException e) {
       log.accept(e.getMessage());
       Hints.print(err, e);

@@ -6,13 +6,16 @@ import dev.metadb.query.QueryException;
 import dev.metadb.query.ResultFormat;
 import dev.metadb.query.TimeWindow;
 import dev.metadb.writer.Home;
+import dev.metadb.writer.PrivateFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
@@ -90,7 +93,7 @@ final class QueryCommand implements Callable<Integer> {
       err.println("metadb query: --format arrow is binary: use --out FILE or pipe stdout to a program");
       return ExitCode.USAGE;
     }
-    Home resolved = home.home();
+    Home resolved = home.homeToRead();
     Hints.warnIfNoIngester(resolved, err);
     try (QueryEngine engine = QueryEngine.open(resolved, QueryEngine.SnapshotMode.INCREMENTAL, line -> err.println("metadb query: " + line))) {
       if (out == null) {
@@ -116,7 +119,8 @@ final class QueryCommand implements Callable<Integer> {
     Path target = out.toAbsolutePath();
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try {
-      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      try (OutputStream file = new BufferedOutputStream(
+          Channels.newOutputStream(PrivateFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)), 1 << 16)) {
         engine.query(sql, window, resultFormat, file);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -8,11 +8,13 @@ import dev.metadb.event.InvalidEventException;
 import dev.metadb.event.Table;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.RecordResult;
+import dev.metadb.writer.UnusableHomeException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,8 +91,15 @@ final class RecordCommand implements Callable<Integer> {
       err.println("metadb record: give exactly one of --json OBJECT, --field NAME=VALUE..., or - (stdin)");
       return ExitCode.USAGE;
     }
+    Path resolved;
+    try {
+      resolved = home.home().dir();
+    } catch (UnusableHomeException e) {
+      err.println("metadb record: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
     Tally tally = new Tally();
-    try (MetaDb db = MetaDb.open(home.home().dir())) {
+    try (MetaDb db = MetaDb.open(resolved)) {
       if (json != null) {
         record(db, parse(t, json), "", tally, out, err);
       } else if (fields != null) {

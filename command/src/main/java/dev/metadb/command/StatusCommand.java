@@ -54,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     IngestStatus status;
     try {
-      status = IngestStatus.read(home.home());
+      status = IngestStatus.read(home.homeToRead());
     } catch (SchemaNewerException e) {
       err.println("metadb status: " + e.getMessage());
       Hints.print(err, e);

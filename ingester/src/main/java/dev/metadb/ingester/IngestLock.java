@@ -1,8 +1,8 @@
 package dev.metadb.ingester;
 
 import dev.metadb.writer.Home;
+import dev.metadb.writer.PrivateFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -37,9 +37,9 @@ public final class IngestLock implements AutoCloseable {
   /** Takes the home's ingest lock and writes this pid into it. */
   public static IngestLock acquire(Home home) throws IOException, AnotherIngesterException {
     Path file = home.ingestLock();
-    Home.createPrivateDirectories(home.dir());
+    home.prepare();
     FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ACQUIRE_PATIENCE_MILLIS);
       FileLock lock = null;
@@ -56,8 +56,7 @@ public final class IngestLock implements AutoCloseable {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
       }
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+      PrivateFiles.writePid(channel);
       channel.force(false);
       return new IngestLock(channel, lock);
     } catch (IOException | AnotherIngesterException | RuntimeException e) {

@@ -1,14 +1,19 @@
 package dev.metadb.ingester;
 
 import dev.metadb.writer.Home;
+import dev.metadb.writer.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
@@ -71,14 +76,31 @@ public final class MetaDatabase implements AutoCloseable {
   public static MetaDatabase open(Path file, Consumer<String> progress)
       throws IOException, SQLException, MetaDatabaseException {
     Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
+    if (parent != null && !Files.isDirectory(parent)) {
       Home.createPrivateDirectories(parent);
     }
+    createPrivately(file);
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     return connectAndGate(file, config, true, progress);
+  }
+
+  /**
+   * Creates {@code file} 0600 before SQLite opens it (SQLite gives the -wal and -shm files the
+   * database file's mode), makes an existing one owner-only, and refuses a symbolic link at it or
+   * at its -wal, -shm or -journal file: SQLite would follow one.
+   */
+  private static void createPrivately(Path file) throws IOException {
+    for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+      PrivateFiles.refuseLink(file.resolveSibling(file.getFileName() + suffix));
+    }
+    PrivateFiles.createIfMissing(file);
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+    if (!Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE).containsAll(mode)) {
+      Files.setPosixFilePermissions(file, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+    }
   }
 
   /**

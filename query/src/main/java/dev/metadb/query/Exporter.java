@@ -65,7 +65,9 @@ public final class Exporter {
   public static List<TableFile> export(Home home, Path dir, List<Table> tables, Instant since, Consumer<String> progress)
       throws QueryException {
     try {
-      Home.createPrivateDirectories(dir);
+      if (!Files.isDirectory(dir)) {
+        Home.createPrivateDirectories(dir);
+      }
     } catch (FileAlreadyExistsException e) {
       throw QueryException.badInput("cannot export into " + dir + ": it exists and is not a directory");
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.metadb.query;
 
+import dev.metadb.writer.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -37,7 +38,7 @@ final class TableLock implements AutoCloseable {
     threadLock.lock();
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel = PrivateFiles.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       return new TableLock(threadLock, channel, channel.lock());
     } catch (IOException | RuntimeException e) {
       if (channel != null) {

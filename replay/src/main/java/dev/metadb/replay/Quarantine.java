@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Timestamps;
 import dev.metadb.writer.Home;
+import dev.metadb.writer.PrivateFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -132,7 +133,7 @@ final class Quarantine implements Rejects {
       return;
     }
     Home.createPrivateDirectories(dir);
-    out = FileChannel.open(rejectsFile(dir, source), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    out = PrivateFiles.open(rejectsFile(dir, source), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     LineReader existing = new LineReader(out, 0, 1, Integer.MAX_VALUE - 8);
     while (existing.next()) {
       JsonNode entry = parseOrNull(existing);
@@ -158,7 +159,7 @@ final class Quarantine implements Rejects {
 
   private String copyOversized(LineReader line, FileChannel sourceChannel) throws IOException {
     String rawName = name + "." + identity.shortHash() + ".line-" + line.number() + ".raw";
-    try (FileChannel raw = FileChannel.open(
+    try (FileChannel raw = PrivateFiles.open(
         dir.resolve(rawName), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       long length = lengthWithoutBreak(line, sourceChannel);
       long copied = 0;

@@ -1,6 +1,7 @@
 package dev.metadb.replay;
 
 import dev.metadb.writer.Home;
+import dev.metadb.writer.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -34,9 +35,9 @@ final class ReplayLock implements AutoCloseable {
 
   /** Takes the lock without waiting. */
   static ReplayLock acquire(Home home) throws IOException, ReplayBusyException {
-    Home.createPrivateDirectories(home.dir());
+    home.prepare();
     Path path = file(home);
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel channel = PrivateFiles.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       FileLock lock;
       try {
@@ -47,9 +48,7 @@ final class ReplayLock implements AutoCloseable {
       if (lock == null) {
         throw new ReplayBusyException(path, holder(channel));
       }
-      byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap(pid), 0);
+      PrivateFiles.writePid(channel);
       return new ReplayLock(channel, lock);
     } catch (IOException | ReplayBusyException | RuntimeException e) {
       try {

@@ -119,7 +119,7 @@ final class DiskReservation implements AutoCloseable {
     Path tmp = file.resolveSibling(PRECREATE_PREFIX + file.getFileName() + "." + Thread.currentThread().getId());
     try {
       try (FileChannel out =
-          FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+          PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
         for (long at = 0; at < bytes; ) {
           ByteBuffer zeros = ZEROS.duplicate();
           zeros.limit((int) Math.min(CHUNK, bytes - at));
@@ -153,7 +153,7 @@ final class DiskReservation implements AutoCloseable {
   private void switchTo(int newCycle) throws IOException {
     close();
     Path cycleFile = cycleFile(newCycle);
-    file = FileChannel.open(cycleFile, StandardOpenOption.WRITE);
+    file = PrivateFiles.open(cycleFile, StandardOpenOption.WRITE);
     cycle = newCycle;
     reservedUntil = 0;
   }

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.EnumSet;
 
@@ -112,7 +111,7 @@ public final class ErrorSpool {
   private static FileChannel open(Path file, StandardOpenOption... mode) throws IOException {
     EnumSet<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE);
     options.addAll(java.util.Arrays.asList(mode));
-    return FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    return PrivateFiles.open(file, options.toArray(new StandardOpenOption[0]));
   }
 
   private static boolean endsWithNewline(FileChannel channel, long size) throws IOException {

@@ -3,8 +3,8 @@ package dev.metadb.writer;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
@@ -23,12 +23,14 @@ import java.time.ZoneOffset;
  * HOME/snapshots/            Arrow IPC snapshots kept by query
  * </pre>
  *
- * <p>Directories are created owner-only (0700): events can hold message bodies and commands.
+ * <p>Directories are created owner-only (0700), files 0600 ({@link PrivateFiles}): events can hold
+ * message bodies and commands. Nothing inside the home is reached through a symbolic link.
  */
 public record Home(Path dir) {
   public static final String ENV = "METADB_HOME";
   public static final String SPOOL_PREFIX = "meta-db-errors-";
   public static final String SPOOL_SUFFIX = ".jsonl";
+  static final String LINK_REFUSED = "is a symbolic link; metadb never follows links in its home: remove it";
 
   public Home {
     dir = dir.toAbsolutePath().normalize();
@@ -109,24 +111,44 @@ public record Home(Path dir) {
   }
 
   /**
-   * Creates {@code path} and its missing parents owner-only (0700). A regular file in the way is
-   * an error, never replaced.
+   * Creates {@code path} (0700) and its missing parents. {@code path} itself must not be a symbolic
+   * link: every directory inside the home is made by this method, and metadb never follows a link
+   * in its home. Existing parents are taken as they are. A file in the way is an error, never
+   * replaced.
    */
   public static Path createPrivateDirectories(Path path) throws IOException {
-    if (Files.isDirectory(path)) {
+    PrivateFiles.refuseLink(path);
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
       return path;
     }
     Path parent = path.getParent();
-    if (parent != null) {
+    if (parent != null && !Files.isDirectory(parent)) {
       createPrivateDirectories(parent);
     }
     try {
-      Files.createDirectory(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(path, PrivateFiles.DIR_MODE);
     } catch (FileAlreadyExistsException e) {
-      if (!Files.isDirectory(path)) {
+      if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
         throw new FileAlreadyExistsException(path.toString(), null, "exists and is not a directory");
       }
     }
     return path;
+  }
+
+  /**
+   * Validates the home for use, creating it (0700) when missing: see {@link HomeCheck}. Every
+   * subcommand and {@link MetaDb#open} call this before touching anything inside the home.
+   *
+   * @throws UnusableHomeException naming the path and what is wrong with it
+   */
+  public Home prepare() {
+    HomeCheck.check(this, true);
+    return this;
+  }
+
+  /** As {@link #prepare()}, but a missing home is left missing (for commands that only read). */
+  public Home checkIfPresent() {
+    HomeCheck.check(this, false);
+    return this;
   }
 }

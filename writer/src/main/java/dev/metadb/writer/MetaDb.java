@@ -98,9 +98,12 @@ public final class MetaDb implements AutoCloseable {
   /**
    * Opens the writer for {@code home}. Never fails for a storage problem: when no slot can be
    * claimed within {@code claimTimeout}, the writer starts in spool mode and retries later.
+   *
+   * @throws UnusableHomeException when the home is not a directory, cannot be created, or is not
+   *     private to this user ({@link Home#prepare()}): events are never written into it
    */
   public static MetaDb open(Path home, WriterConfig config) {
-    Home h = new Home(home);
+    Home h = new Home(home).prepare();
     synchronized (OPEN) {
       MetaDb db = OPEN.get(h.dir());
       if (db == null) {

@@ -1,16 +1,18 @@
 package dev.metadb.writer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -44,6 +46,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  *       for the pid and the claim time). After each append {@link #intact()} checks the mark: if
  *       the directory was removed, replaced by a file, or removed and created again by another
  *       writer, the mark is not there, and the event is spooled instead of reported QUEUED.
+ *   <li>A slot whose lock path holds anything but a regular file, or whose queue path anything but
+ *       a directory (a symbolic link included), is skipped and the next slot tried: one stray
+ *       entry never disables the queue. Lock files are opened without following links and never
+ *       truncated ({@link PrivateFiles}).
  * </ol>
  */
 final class WriterSlot implements AutoCloseable {
@@ -53,6 +59,8 @@ final class WriterSlot implements AutoCloseable {
   static final long METADATA_BYTES = 128 * 1024;
 
   static final String OWNER_MARK_PREFIX = "owner-";
+  /** Stray entries already reported by this process (invariant 7). */
+  private static final Set<Path> REPORTED_STRAYS = ConcurrentHashMap.newKeySet();
 
   private final int number;
   private final Path dir;
@@ -86,6 +94,9 @@ final class WriterSlot implements AutoCloseable {
     long pause = 1_000_000;
     while (true) {
       for (int n = 0; n < config.maxSlots(); n++) {
+        if (stray(home, n)) {
+          continue;
+        }
         WriterSlot slot = tryClaim(home, n, config);
         if (slot != null) {
           return slot;
@@ -104,9 +115,46 @@ final class WriterSlot implements AutoCloseable {
     }
   }
 
+  /**
+   * Invariant 7: whether something other than a lock file sits at the slot's lock path, or other
+   * than a directory at its queue path (a directory, a symbolic link, a FIFO). Such a slot is
+   * skipped and the entry reported on stderr once per process; it is never removed or followed.
+   */
+  private static boolean stray(Home home, int n) {
+    String problem = strayProblem(home.slotLock(n), false);
+    Path at = home.slotLock(n);
+    if (problem == null) {
+      at = home.slotDir(n);
+      problem = strayProblem(at, true);
+    }
+    if (problem == null) {
+      return false;
+    }
+    if (REPORTED_STRAYS.add(at)) {
+      System.err.println("metadb: " + at + " " + problem + "; skipping writer slot " + n + " (remove it to use that slot again)");
+    }
+    return true;
+  }
+
+  private static String strayProblem(Path path, boolean directory) {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException absent) {
+      return null;
+    }
+    if (a.isSymbolicLink()) {
+      return "is a symbolic link, which metadb never follows";
+    }
+    if (directory ? a.isDirectory() : a.isRegularFile()) {
+      return null;
+    }
+    return directory ? "is not a directory" : "is not a regular file";
+  }
+
   private static WriterSlot tryClaim(Home home, int n, WriterConfig config) throws IOException {
     FileChannel channel =
-        FileChannel.open(home.slotLock(n), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        PrivateFiles.open(home.slotLock(n), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -121,9 +169,7 @@ final class WriterSlot implements AutoCloseable {
       return null;
     }
     try {
-      byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap(pid), 0);
+      PrivateFiles.writePid(channel);
       Path dir = Home.createPrivateDirectories(home.slotDir(n));
       long free = Files.getFileStore(dir).getUsableSpace();
       if (free < MIN_FREE_BYTES) {
@@ -157,7 +203,9 @@ final class WriterSlot implements AutoCloseable {
         Files.deleteIfExists(mark);
       }
     }
-    return Files.createFile(dir.resolve(OWNER_MARK_PREFIX + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime())));
+    return Files.createFile(
+        dir.resolve(OWNER_MARK_PREFIX + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime())),
+        PrivateFiles.FILE_MODE);
   }
 
   /** Invariant 2: we hold the slot, so whoever holds Chronicle's locks in it is dead. */
