@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Event;
 import dev.metadb.event.EventValidator;
 import dev.metadb.event.InvalidEventException;
+import dev.metadb.event.JsonText;
 import dev.metadb.event.Table;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.RecordResult;
@@ -151,7 +152,7 @@ final class RecordCommand implements Callable<Integer> {
 
   private static JsonNode readJson(Table t, String json) throws InvalidEventException {
     try {
-      return MAPPER.readTree(json);
+      return JsonText.parse(json);
     } catch (IOException e) {
       throw new InvalidEventException(t.sqlName(), null, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
     }

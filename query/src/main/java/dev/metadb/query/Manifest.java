@@ -48,7 +48,9 @@ record Manifest(
   static final int FORMAT = 1;
   static final String FILE = "manifest.json";
   private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+      new ObjectMapper()
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+          .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
   /**
    * One run of rows in key order, stored as one Arrow IPC file per column.

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
+import dev.metadb.event.JsonText;
 import dev.metadb.event.Table;
 import java.io.IOException;
 import java.util.Iterator;
@@ -47,7 +48,7 @@ final class TrailLineFormat implements LineFormat {
   public Envelope parse(byte[] bytes, int offset, int length) throws InvalidEventException {
     JsonNode line;
     try {
-      line = JSON.readTree(bytes, offset, length);
+      line = JsonText.parse(bytes, offset, length);
     } catch (JsonProcessingException e) {
       throw new InvalidEventException(table.sqlName(), null, "not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

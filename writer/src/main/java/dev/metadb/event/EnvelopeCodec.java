@@ -26,7 +26,8 @@ import java.time.Instant;
  *       are JSON strings holding the text, so the text round-trips byte for byte.
  *   <li>{@link #decode} accepts exactly what {@link #encode} writes plus what a person could write
  *       by hand: a missing {@code event_id} is derived from the line's bytes ({@link
- *       EventIds#derived}), a missing host or pid stays null, unknown top-level keys are refused.
+ *       EventIds#derived}), a missing host or pid stays null, unknown top-level keys are refused,
+ *       and so is anything after the object ({@link JsonText}): an entry is one whole value.
  *       Everything is validated by {@link EventValidator}, as at record time.
  * </ol>
  */
@@ -91,7 +92,7 @@ public final class EnvelopeCodec {
   public static Envelope decode(byte[] bytes, int offset, int length) throws InvalidEventException {
     JsonNode root;
     try {
-      root = EventValidator.Trees.MAPPER.readTree(bytes, offset, length);
+      root = JsonText.parse(bytes, offset, length);
     } catch (JsonProcessingException e) {
       throw new InvalidEventException(null, null, "not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

@@ -87,6 +87,27 @@ class EnvelopeCodecTest {
     assertTrue(decodeError("{\"table\":\"ticks\",\"extra\":1}").startsWith("extra: unknown envelope field"));
   }
 
+  @Test
+  void anythingAfterTheEnvelopeIsRefusedNotDropped() {
+    String one = "{\"table\":\"ticks\",\"ts_utc\":\"2026-11-25T02:44:00Z\",\"data\":{\"source\":\"a\"}}";
+    String two = one.replace("\"a\"", "\"b\"");
+    assertTrue(decodeError(one + two).contains("more text after the JSON value"), decodeError(one + two));
+    assertTrue(decodeError(one + " junk").contains("more text after the JSON value"));
+    assertTrue(decodeError(one + "]").contains("more text after the JSON value"));
+    // A queue entry whose length field was damaged to cover more bytes than the entry wrote.
+    byte[] padded = java.util.Arrays.copyOf(one.getBytes(StandardCharsets.UTF_8), one.length() + 16);
+    assertThrows(InvalidEventException.class, () -> EnvelopeCodec.decode(padded));
+    assertEquals("a", ((Tick) assertDoesNotThrowDecode(" " + one + " \t\r")).source());
+  }
+
+  private static Event assertDoesNotThrowDecode(String line) {
+    try {
+      return EnvelopeCodec.decode(line.getBytes(StandardCharsets.UTF_8)).event();
+    } catch (InvalidEventException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+  }
+
   private static String decodeError(String line) {
     return assertThrows(InvalidEventException.class, () -> EnvelopeCodec.decode(line.getBytes(StandardCharsets.UTF_8))).getMessage();
   }
