@@ -144,6 +144,8 @@ final class QueryCommand implements Callable<Integer> {
     }
     try {
       return Timestamps.parse(text);
+    } catch (Timestamps.OutOfRangeException e) {
+      throw new IllegalArgumentException(option + " " + e.getMessage());
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(option + " " + text + " is not a timestamp (example: 2026-11-25T02:44:00Z)");
     }

@@ -53,7 +53,7 @@ enum ColumnKind {
    * Copies column {@code column} (1-based) of the current row of {@code rows} into {@code vector}
    * at {@code index}, growing the vector as needed. A SQL NULL becomes an Arrow null.
    *
-   * @throws SQLException from the driver, or when a TIMESTAMP text does not parse (naming it)
+   * @throws SQLException from the driver
    */
   void copy(ResultSet rows, int column, FieldVector vector, int index) throws SQLException {
     switch (this) {
@@ -83,11 +83,15 @@ enum ColumnKind {
         }
       }
       case TIMESTAMP -> {
+        // Never fails on a row (TimestampText): an unreadable value is NULL, or for the row key
+        // (the one non-nullable timestamp, ts_utc) a bound just outside the accepted range.
         String text = rows.getString(column);
-        if (text == null) {
+        long micros = text == null ? TimestampText.UNREADABLE
+            : vector.getField().isNullable() ? TimestampText.micros(text) : TimestampText.keyMicros(text);
+        if (micros == TimestampText.UNREADABLE) {
           ((TimeStampMicroTZVector) vector).setNull(index);
         } else {
-          ((TimeStampMicroTZVector) vector).setSafe(index, TimestampText.toMicros(text));
+          ((TimeStampMicroTZVector) vector).setSafe(index, micros);
         }
       }
     }

@@ -128,6 +128,8 @@ public final class EnvelopeCodec {
     Instant ts;
     try {
       ts = Timestamps.parse(tsText);
+    } catch (Timestamps.OutOfRangeException e) {
+      throw new InvalidEventException(tableName, "ts_utc", e.getMessage());
     } catch (java.time.format.DateTimeParseException e) {
       throw new InvalidEventException(tableName, "ts_utc", "expected an ISO-8601 timestamp, got '" + EventValidator.abbreviate(tsText) + "'");
     }

@@ -67,6 +67,9 @@ public final class EventValidator {
         if (column.type() == ColumnType.JSON) {
           checkJsonText(table, column, s);
         }
+      } else if (value instanceof Instant t && !Timestamps.inRange(t)) {
+        throw new InvalidEventException(
+            table.sqlName(), column.name(), "'" + t + "' is outside the accepted range, " + Timestamps.RANGE);
       }
     }
   }
@@ -204,6 +207,8 @@ public final class EventValidator {
   private static Instant timestamp(Table table, Column column, String text) throws InvalidEventException {
     try {
       return Timestamps.parse(text);
+    } catch (Timestamps.OutOfRangeException e) {
+      throw new InvalidEventException(table.sqlName(), column.name(), e.getMessage());
     } catch (DateTimeParseException e) {
       throw new InvalidEventException(
           table.sqlName(),

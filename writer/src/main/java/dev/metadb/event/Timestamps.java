@@ -11,8 +11,20 @@ import java.time.temporal.ChronoUnit;
  * The one timestamp format: ISO-8601 UTC with exactly six fraction digits and a Z,
  * {@code 2026-11-25T02:44:00.123456Z}. Fixed width, so text order is time order (SQLite compares
  * these as TEXT and the ts_utc index relies on it).
+ *
+ * <p>ACCEPTED RANGE: {@link #MIN} to {@link #MAX}, years 0001 to 9999, the years the fixed-width
+ * form can hold (year 10000 would print as {@code +10000-...} and sort before year 0001). Every
+ * edge that takes a timestamp (the envelope's ts_utc, every timestamp column, --since/--until)
+ * refuses one outside it with {@link OutOfRangeException}, so no stage ever stores one.
  */
 public final class Timestamps {
+  /** The first accepted instant, 0001-01-01T00:00:00Z. */
+  public static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
+  /** The last accepted instant, 9999-12-31T23:59:59.999999Z. */
+  public static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999999Z");
+  /** The accepted range, as messages state it. */
+  public static final String RANGE = "0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z";
+
   private static final DateTimeFormatter FORMAT =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -32,13 +44,31 @@ public final class Timestamps {
    * Parses any ISO-8601 instant ({@code Z} or an offset, any fraction length) and truncates it to
    * microseconds.
    *
+   * @throws OutOfRangeException when it is a timestamp outside {@link #MIN}..{@link #MAX}
    * @throws DateTimeParseException when the text is not such a timestamp
    */
   public static Instant parse(String text) {
+    Instant instant;
     try {
-      return Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
+      instant = Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
     } catch (DateTimeParseException e) {
-      return OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MICROS);
+      instant = OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MICROS);
+    }
+    if (!inRange(instant)) {
+      throw new OutOfRangeException(text);
+    }
+    return instant;
+  }
+
+  /** Whether {@code instant} is inside the accepted range. */
+  public static boolean inRange(Instant instant) {
+    return !instant.isBefore(MIN) && !instant.isAfter(MAX);
+  }
+
+  /** A well-formed timestamp outside the accepted range; the message says the range. */
+  public static final class OutOfRangeException extends DateTimeParseException {
+    OutOfRangeException(String text) {
+      super("'" + text + "' is outside the accepted range, " + RANGE, text, 0);
     }
   }
 }
