@@ -9,13 +9,11 @@ import dev.metadb.event.JsonText;
 import dev.metadb.event.Table;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.RecordResult;
-import dev.metadb.writer.UnusableHomeException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,34 +71,19 @@ final class RecordCommand implements Callable<Integer> {
   boolean jsonOutput;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InvalidEventException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Table t;
-    try {
-      t = EventValidator.table(table);
-    } catch (InvalidEventException e) {
-      err.println("metadb record: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
+    Table t = EventValidator.table(table);
     if (stdin != null && !stdin.equals("-")) {
-      err.println("metadb record: unexpected argument '" + stdin + "' (use - to read stdin)");
-      return ExitCode.USAGE;
+      throw CommandException.input("unexpected argument '" + stdin + "' (use - to read stdin)");
     }
     int inputs = (json != null ? 1 : 0) + (fields != null ? 1 : 0) + (stdin != null ? 1 : 0);
     if (inputs != 1) {
-      err.println("metadb record: give exactly one of --json OBJECT, --field NAME=VALUE..., or - (stdin)");
-      return ExitCode.USAGE;
-    }
-    Path resolved;
-    try {
-      resolved = home.home().dir();
-    } catch (UnusableHomeException e) {
-      err.println("metadb record: " + e.getMessage());
-      return ExitCode.USAGE;
+      throw CommandException.input("give exactly one of --json OBJECT, --field NAME=VALUE..., or - (stdin)");
     }
     Tally tally = new Tally();
-    try (MetaDb db = MetaDb.open(resolved)) {
+    try (MetaDb db = MetaDb.open(home.home().dir())) {
       if (json != null) {
         record(db, parse(t, json), "", tally, out, err);
       } else if (fields != null) {

@@ -8,12 +8,17 @@ import java.nio.file.Path;
  * symbolic link where metadb keeps a file. Bad usage (exit 2), never a storage failure to spool
  * around: the message is one line naming the path, what is wrong and how to fix it.
  */
-public final class UnusableHomeException extends IllegalArgumentException {
+public final class UnusableHomeException extends IllegalArgumentException implements KnownFailure {
   private final Path path;
 
   UnusableHomeException(Path path, String problem) {
     super("home " + path + ": " + problem);
     this.path = path;
+  }
+
+  @Override
+  public Kind failureKind() {
+    return Kind.INPUT;
   }
 
   /** The path that is wrong: the home, or the entry inside it. */
