@@ -65,6 +65,9 @@ final class DuckSession implements AutoCloseable {
       st.execute("SET autoinstall_known_extensions = false");
       st.execute("SET autoload_known_extensions = false");
       st.execute("SET TimeZone = 'UTC'");
+      // No spilling to disk: DuckDB's default spill directory is .tmp in the working directory,
+      // outside the home; a query over the memory limit fails instead of writing there.
+      st.execute("SET temp_directory = ''");
       st.execute("SET enable_external_access = false");
       st.execute("SET lock_configuration = true");
     } catch (SQLException e) {
@@ -80,6 +83,7 @@ final class DuckSession implements AutoCloseable {
 
   /** What {@code sql} reads, or why it may not run. Executes nothing of it. */
   SqlShape inspect(String sql) throws QueryException {
+    SqlInspector.checkLimits(sql);
     JsonNode serialized;
     try (PreparedStatement st = connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
       st.setString(1, sql);

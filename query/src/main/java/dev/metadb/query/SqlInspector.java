@@ -25,13 +25,29 @@ import java.util.Set;
  * <p>WHAT IT READS. The event tables named, and the column names referenced anywhere: the
  * snapshot then holds those columns only. Over-inclusion (an alias that happens to be a column
  * name) costs a column; under-inclusion is impossible because every column reference is seen.
+ * Where the columns a statement depends on are not all written out, nothing is pruned: {@code *},
+ * {@code COLUMNS(...)}, a table alias used as a value, and joins whose condition is implied
+ * ({@code NATURAL JOIN} matches every shared column, {@code JOIN ... USING} names columns that
+ * are no column references).
+ *
+ * <p>NAMES BY SCOPE. A name in FROM is a common table expression only where that CTE is visible:
+ * inside the query that defines it (a CTE's own body sees the CTEs defined before it, and
+ * itself), never from a sibling or an enclosing query. Anything else must be an event table. So a
+ * CTE named like one of DuckDB's catalog views cannot open that view to the rest of the statement.
+ *
+ * <p>LIMITS ({@link #checkLimits}), before any engine parses the text: at most {@link #MAX_CHARS}
+ * characters and {@link #MAX_NESTING} levels of brackets; DuckDB's parser recurses per level and
+ * deep enough input overflows the native stack (a crash, not an error).
  */
 final class SqlInspector {
   static final Set<String> ALLOWED_TABLE_FUNCTIONS = Set.of("range", "generate_series", "unnest");
+  /** The longest SQL text accepted, in characters. */
+  static final int MAX_CHARS = 256 * 1024;
+  /** The deepest nesting of ( and [ accepted (DuckDB's own expression limit is 1000). */
+  static final int MAX_NESTING = 100;
 
   private final Map<Table, Integer> tables = new EnumMap<>(Table.class);
   private final Set<String> columnNames = new HashSet<>();
-  private final Set<String> cteNames = new HashSet<>();
   private final Set<String> tableAliases = new HashSet<>();
   private final Set<String> unknownTables = new HashSet<>();
   private boolean allColumns;
@@ -61,8 +77,7 @@ final class SqlInspector {
           "one statement per query: this text holds " + statements.size() + " (remove the extra ';')");
     }
     SqlInspector inspector = new SqlInspector();
-    inspector.walk(statements.get(0));
-    inspector.unknownTables.removeAll(inspector.cteNames);
+    inspector.walk(statements.get(0), Scope.NONE);
     if (!inspector.unknownTables.isEmpty()) {
       String name = inspector.unknownTables.stream().sorted().findFirst().orElseThrow();
       throw QueryException.badInput("unknown table " + name + "; the tables are: " + Table.names());
@@ -80,20 +95,84 @@ final class SqlInspector {
     String message(String sql, String fallback);
   }
 
-  private void walk(JsonNode node) throws QueryException {
+  /**
+   * Refuses SQL too long or too deeply nested to hand to a parser (exit 2). Counts ( and [ outside
+   * string literals, quoted identifiers and comments.
+   */
+  static void checkLimits(String sql) throws QueryException {
+    if (sql.length() > MAX_CHARS) {
+      throw QueryException.badInput("the SQL is " + sql.length() + " characters long; metadb query accepts at most " + MAX_CHARS);
+    }
+    int depth = 0;
+    int deepest = 0;
+    int n = sql.length();
+    for (int i = 0; i < n; i++) {
+      char c = sql.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = sql.indexOf(c, i + 1);
+        i = end < 0 ? n : end;
+      } else if (sql.startsWith("--", i)) {
+        int end = sql.indexOf('\n', i);
+        i = end < 0 ? n : end;
+      } else if (sql.startsWith("/*", i)) {
+        int end = sql.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 1;
+      } else if (c == '(' || c == '[') {
+        deepest = Math.max(deepest, ++depth);
+      } else if (c == ')' || c == ']') {
+        depth--;
+      }
+    }
+    if (deepest > MAX_NESTING) {
+      throw QueryException.badInput(
+          "the SQL nests " + deepest + " levels of brackets deep; metadb query accepts at most " + MAX_NESTING);
+    }
+  }
+
+  /** The CTE names visible at a point of the statement: an immutable chain, innermost first. */
+  private record Scope(String name, Scope outer) {
+    static final Scope NONE = new Scope(null, null);
+
+    Scope with(String cte) {
+      return new Scope(cte, this);
+    }
+
+    boolean sees(String table) {
+      for (Scope s = this; s != null; s = s.outer) {
+        if (table.equals(s.name)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private void walk(JsonNode node, Scope scope) throws QueryException {
     if (node.isArray()) {
       for (JsonNode child : node) {
-        walk(child);
+        walk(child, scope);
       }
       return;
     }
     if (!node.isObject()) {
       return;
     }
+    JsonNode ctes = node.path("cte_map").path("map");
+    Scope inner = scope;
+    for (JsonNode cte : ctes) {
+      // A CTE's body sees the CTEs before it and itself (WITH RECURSIVE), not the ones after.
+      inner = inner.with(cte.path("key").asText().toLowerCase(Locale.ROOT));
+      walk(cte.path("value"), inner);
+    }
     String type = node.path("type").asText("");
     String nodeClass = node.path("class").asText("");
     switch (type) {
-      case "BASE_TABLE" -> tableReference(node);
+      case "BASE_TABLE" -> tableReference(node, inner);
+      case "JOIN" -> {
+        if (node.path("ref_type").asText("").equals("NATURAL") || node.path("using_columns").size() > 0) {
+          allColumns = true;
+        }
+      }
       case "TABLE_FUNCTION" -> tableFunction(node);
       case "SHOW_REF" -> showReference(node);
       default -> { }
@@ -107,17 +186,15 @@ final class SqlInspector {
       case "STAR" -> allColumns = true;
       default -> { }
     }
-    JsonNode ctes = node.path("cte_map").path("map");
-    for (JsonNode cte : ctes) {
-      cteNames.add(cte.path("key").asText().toLowerCase(Locale.ROOT));
-    }
-    Iterator<JsonNode> children = node.elements();
-    while (children.hasNext()) {
-      walk(children.next());
+    for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      if (!field.getKey().equals("cte_map")) {
+        walk(field.getValue(), inner);
+      }
     }
   }
 
-  private void tableReference(JsonNode node) throws QueryException {
+  private void tableReference(JsonNode node, Scope scope) throws QueryException {
     String name = node.path("table_name").asText();
     String schema = node.path("schema_name").asText("");
     String catalog = node.path("catalog_name").asText("");
@@ -126,6 +203,9 @@ final class SqlInspector {
           "refused: '" + name + "' names a file; metadb query reads only meta.db's tables: " + Table.names());
     }
     String lower = name.toLowerCase(Locale.ROOT);
+    if (schema.isEmpty() && catalog.isEmpty() && scope.sees(lower)) {
+      return;
+    }
     if (!schema.isEmpty() || !catalog.isEmpty()) {
       String qualified = (catalog.isEmpty() ? "" : catalog + ".") + (schema.isEmpty() ? "" : schema + ".") + name;
       throw QueryException.badInput("unknown table " + qualified + "; the tables are: " + Table.names());
