@@ -62,9 +62,8 @@ final class ExportCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() {
+  public Integer call() throws QueryException, IOException {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     List<Table> selected = new ArrayList<>();
     if (tables == null) {
       selected.addAll(List.of(Table.values()));
@@ -73,22 +72,13 @@ final class ExportCommand implements Callable<Integer> {
       for (String name : names) {
         Table table = Table.byName(name.trim()).orElse(null);
         if (table == null) {
-          err.println("metadb export: unknown table " + name + "; the tables are: " + Table.names());
-          return ExitCode.USAGE;
+          throw CommandException.input("unknown table " + name + "; the tables are: " + Table.names());
         }
         selected.add(table);
       }
     }
-    Instant from;
-    try {
-      from = QueryCommand.instant("--since", since);
-    } catch (IllegalArgumentException e) {
-      err.println("metadb export: " + e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.USAGE;
-    }
-    try {
-      List<Exporter.TableFile> files = Exporter.export(home.home(), dir, selected, from, line -> {});
+    Instant from = QueryCommand.instant("--since", since);
+    List<Exporter.TableFile> files = Exporter.export(home.home(), dir, selected, from, line -> {});
       if (json) {
         printJson(out, files, from);
       } else {
@@ -98,15 +88,6 @@ final class ExportCommand implements Callable<Integer> {
       }
       out.flush();
       return ExitCode.OK;
-    } catch (QueryException e) {
-      err.println("metadb export: " + e.getMessage());
-      Hints.print(err, e);
-      return QueryCommand.exitCode(e);
-    } catch (IOException e) {
-      err.println("metadb export: " + e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.FAILURE;
-    }
   }
 
   private void printJson(PrintWriter out, List<Exporter.TableFile> files, Instant from) throws IOException {

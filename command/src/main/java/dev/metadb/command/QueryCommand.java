@@ -69,26 +69,17 @@ final class QueryCommand implements Callable<Integer> {
   String sql;
 
   @Override
-  public Integer call() {
+  public Integer call() throws QueryException {
     PrintWriter err = spec.commandLine().getErr();
     ResultFormat resultFormat;
-    TimeWindow window;
     try {
       resultFormat = ResultFormat.parse(format);
     } catch (IllegalArgumentException e) {
-      err.println("metadb query: --format " + format + " is not one of table, csv, json, arrow");
-      return ExitCode.USAGE;
+      throw CommandException.input("--format " + format + " is not one of table, csv, json, arrow");
     }
-    try {
-      window = new TimeWindow(instant("--since", since), instant("--until", until));
-    } catch (IllegalArgumentException e) {
-      err.println("metadb query: " + e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.USAGE;
-    }
+    TimeWindow window = new TimeWindow(instant("--since", since), instant("--until", until));
     if (resultFormat == ResultFormat.ARROW && out == null && System.console() != null) {
-      err.println("metadb query: --format arrow is binary: use --out FILE or pipe stdout to a program");
-      return ExitCode.USAGE;
+      throw CommandException.input("--format arrow is binary: use --out FILE or pipe stdout to a program");
     }
     Home resolved = home.home();
     Hints.warnIfNoIngester(resolved, err);
@@ -101,13 +92,8 @@ final class QueryCommand implements Callable<Integer> {
         writeFile(engine, resultFormat, window);
       }
       return ExitCode.OK;
-    } catch (QueryException e) {
-      err.println("metadb query: " + e.getMessage());
-      Hints.print(err, e);
-      return exitCode(e);
     } catch (IOException e) {
-      err.println("metadb query: cannot write the result: " + e.getMessage());
-      return ExitCode.FAILURE;
+      throw CommandException.failure("cannot write the result: " + Failures.message(e), e);
     }
   }
 
@@ -123,14 +109,6 @@ final class QueryCommand implements Callable<Integer> {
     } finally {
       Files.deleteIfExists(tmp);
     }
-  }
-
-  static int exitCode(QueryException e) {
-    return switch (e.kind()) {
-      case BAD_INPUT -> ExitCode.USAGE;
-      case SCHEMA_NEWER -> ExitCode.SCHEMA_NEWER;
-      case FAILURE -> ExitCode.FAILURE;
-    };
   }
 
   /** The instant of an option's value, or null when it was not given. */
