@@ -40,11 +40,11 @@ public final class BenchMain implements Callable<Integer> {
   Path work;
 
   @Option(names = "--only", split = ",", paramLabel = "NAME",
-      description = "run only these benchmarks: writers, reads, coldwarm, append, lag, throughput, replay, query, retention")
+      description = "run only these benchmarks: writers, inbox, reads, coldwarm, append, lag, throughput, replay, query, retention")
   List<String> only;
 
   static List<Benchmark> all() {
-    return List.of(new ConcurrentWritersBench(), new ReadsUnderLoadBench(), new ColdWarmBench(),
+    return List.of(new ConcurrentWritersBench(), new InboxWritersBench(), new ReadsUnderLoadBench(), new ColdWarmBench(),
         new AppendLatencyBench(), new EndToEndLagBench(), new ThroughputBench(), new ReplayThroughputBench(), new QueryScaleBench(),
         new RetentionSoakBench());
   }
