@@ -18,8 +18,9 @@ import org.apache.arrow.memory.RootAllocator;
  *
  * <p>THE TABLES. Before any user SQL, metadb creates one view per event table over
  * {@code read_parquet('LAKE/table=<t>/*&#47;*&#47;*.parquet', hive_partitioning = true)}: the
- * table's columns (from the files, merged by name), with {@code date} (DATE) and {@code host}
- * (VARCHAR) from the partition directories. {@code host} is the exporting home's partition name,
+ * table's columns (from the first file, by name: every file of one schema version has the same), with {@code date} (DATE) and {@code host}
+ * (VARCHAR) from the partition directories. A table whose first file cannot be read is a view
+ * that fails with the reason when queried; the other tables stay queryable. {@code host} is the exporting home's partition name,
  * which takes the place of the envelope's {@code host} column stored in the files (the writer's
  * own name; the same machine unless a writer ran in a container). Filters on {@code date} and
  * {@code host} prune whole directories; each view globs only its own table's directory. A table
@@ -63,8 +64,19 @@ public final class LakeQuery implements AutoCloseable {
       LakeLayout layout = new LakeLayout(root, "-");
       for (Table table : Table.values()) {
         Path dir = layout.tableDir(table.sqlName());
-        duck.run("CREATE VIEW " + table.sqlName() + " AS " + (hasFiles(dir)
-            ? filesView(dir, window) : emptyView(TableLayout.of(table))));
+        String name = table.sqlName();
+        if (!hasFiles(dir)) {
+          duck.run("CREATE VIEW " + name + " AS " + emptyView(TableLayout.of(table), "false"));
+          continue;
+        }
+        try {
+          duck.run("CREATE VIEW " + name + " AS " + filesView(dir, window));
+        } catch (SQLException e) {
+          // DuckDB takes a view's columns from its first file: a damaged one fails only the
+          // queries that read this table, with the reason.
+          String reason = "table " + name + " cannot be read from the lake: " + e.getMessage();
+          duck.run("CREATE VIEW " + name + " AS " + emptyView(TableLayout.of(table), "error(" + DuckSession.literal(reason) + ")"));
+        }
       }
       return new LakeQuery(allocator, duck);
     } catch (SQLException | IOException | QueryException | RuntimeException e) {
@@ -97,7 +109,7 @@ public final class LakeQuery implements AutoCloseable {
   private static String filesView(Path tableDir, TimeWindow window) {
     StringBuilder sql = new StringBuilder("SELECT * EXCLUDE (\"table\") FROM read_parquet(")
         .append(DuckSession.literal(tableDir + "/*/*/*" + LakeLayout.SUFFIX))
-        .append(", hive_partitioning = true, hive_types = {'date': DATE, 'host': VARCHAR}, union_by_name = true)")
+        .append(", hive_partitioning = true, hive_types = {'date': DATE, 'host': VARCHAR})")
         .append(" WHERE true");
     if (window.since() != null) {
       String since = TimestampText.format(window.sinceMicros());
@@ -106,14 +118,15 @@ public final class LakeQuery implements AutoCloseable {
     }
     if (window.until() != null) {
       String until = TimestampText.format(window.untilMicros());
+      String lastDay = TimestampText.format(window.untilMicros() - 1).substring(0, 10);
       sql.append(" AND ts_utc < TIMESTAMPTZ ").append(DuckSession.literal(until))
-          .append(" AND date <= DATE ").append(DuckSession.literal(until.substring(0, 10)));
+          .append(" AND date <= DATE ").append(DuckSession.literal(lastDay));
     }
     return sql.toString();
   }
 
-  /** The columns a table's files would give, with no rows. */
-  private static String emptyView(TableLayout layout) {
+  /** The columns a table's files would give, with no rows ({@code condition} false) or an error. */
+  private static String emptyView(TableLayout layout, String condition) {
     List<String> columns = new ArrayList<>();
     for (SnapshotColumn column : layout.columns()) {
       String type = switch (column.kind()) {
@@ -125,7 +138,7 @@ public final class LakeQuery implements AutoCloseable {
       columns.add("CAST(NULL AS " + type + ") AS " + column.name());
     }
     columns.add("CAST(NULL AS DATE) AS date");
-    return "SELECT " + String.join(", ", columns) + " WHERE false";
+    return "SELECT " + String.join(", ", columns) + " FROM range(1) WHERE " + condition;
   }
 
   /**
