@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       RecordCommand.class, IngestCommand.class, ReplayCommand.class, QueryCommand.class, ExportCommand.class,
-      StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class
+      StatusCommand.class, TailCommand.class, VerifyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class
     },
     footer = {
       "",

@@ -1,5 +1,6 @@
 package dev.metadb.faults;
 
+import dev.metadb.writer.Tmpfs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.metadb.faults;
 
 import dev.metadb.writer.Home;
+import dev.metadb.writer.Tmpfs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

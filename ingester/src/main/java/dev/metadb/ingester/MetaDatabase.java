@@ -96,6 +96,19 @@ public final class MetaDatabase implements AutoCloseable {
     return connectAndGate(file, config, false, line -> {});
   }
 
+  /**
+   * A connection that can only read {@code file}: SQLITE_OPEN_READONLY and a {@code mode=ro} URI
+   * (SQLite refuses every write before it could take a lock, and never creates the file). No
+   * schema gate: the caller reads the version itself ({@code metadb verify} reports a newer one
+   * instead of refusing). Under WAL it never blocks the ingester.
+   */
+  public static Connection connectReadOnly(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    return JDBC.createConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro", config.toProperties());
+  }
+
   private static MetaDatabase connectAndGate(
       Path file, SQLiteConfig config, boolean write, Consumer<String> progress)
       throws SQLException, MetaDatabaseException {

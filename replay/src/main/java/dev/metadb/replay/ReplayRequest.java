@@ -1,8 +1,6 @@
 package dev.metadb.replay;
 
-import dev.metadb.event.ColumnType;
-import dev.metadb.event.EventValidator;
-import dev.metadb.event.Table;
+import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.writer.Home;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,13 +27,11 @@ public record ReplayRequest(
     Home home, List<ReplaySource> sources, boolean dryRun, int batchLines, int maxLineBytes, Duration settle, Clock clock) {
   public static final int DEFAULT_BATCH_LINES = 2_000;
   /**
-   * The longest spool line a writer can produce: every text and JSON value of the table with the
-   * most of them at {@link EventValidator#MAX_VALUE_BYTES}, each byte a character that JSON
-   * escapes to six ({@code \u0001}), plus 1 MiB for the envelope fields and the spool stamp
-   * (about 61 MiB). Such events are accepted by record, are too big for a queue entry (16 MiB),
-   * and so always travel through the spool.
+   * The longest spool line a writer can produce ({@link EnvelopeCodec#MAX_LINE_BYTES}). The
+   * largest events record accepts are too big for a queue entry (16 MiB), and so always travel
+   * through the spool.
    */
-  public static final int DEFAULT_MAX_LINE_BYTES = largestSpoolLine();
+  public static final int DEFAULT_MAX_LINE_BYTES = EnvelopeCodec.MAX_LINE_BYTES;
   public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(60);
 
   public ReplayRequest {
@@ -49,15 +45,6 @@ public record ReplayRequest(
     if (settle.isNegative()) {
       throw new IllegalArgumentException("settle must not be negative, got " + settle);
     }
-  }
-
-  private static int largestSpoolLine() {
-    long widest = 0;
-    for (Table table : Table.values()) {
-      widest = Math.max(widest, table.columns().stream()
-          .filter(c -> c.type() == ColumnType.TEXT || c.type() == ColumnType.JSON).count());
-    }
-    return Math.toIntExact(widest * 6 * EventValidator.MAX_VALUE_BYTES + (1 << 20));
   }
 
   /** A request with the defaults. */

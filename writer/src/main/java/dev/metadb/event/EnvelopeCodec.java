@@ -31,7 +31,25 @@ import java.time.Instant;
  * </ol>
  */
 public final class EnvelopeCodec {
+  /**
+   * The longest line an envelope can encode to, in bytes without the line break: every text and
+   * JSON value of the table with the most of them at {@link EventValidator#MAX_VALUE_BYTES}, each
+   * byte a character that JSON escapes to six ({@code \u0001}), plus 1 MiB for the envelope fields
+   * and a spool stamp (about 61 MiB). Every reader of lines (replay, the inbox ingester) accepts
+   * lines up to this length, so no event a writer accepted is ever turned away for its size.
+   */
+  public static final int MAX_LINE_BYTES = largestLine();
+
   private EnvelopeCodec() {}
+
+  private static int largestLine() {
+    long widest = 0;
+    for (Table table : Table.values()) {
+      widest = Math.max(widest, table.columns().stream()
+          .filter(c -> c.type() == ColumnType.TEXT || c.type() == ColumnType.JSON).count());
+    }
+    return Math.toIntExact(widest * 6 * EventValidator.MAX_VALUE_BYTES + (1 << 20));
+  }
 
   /** Writes {@code envelope} (and, for a spool line, its stamp) as one JSON object, no newline. */
   public static void encode(Envelope envelope, SpoolStamp stamp, OutputStream out) throws IOException {

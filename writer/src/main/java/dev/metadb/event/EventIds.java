@@ -62,6 +62,48 @@ public final class EventIds {
     return new UUID(msb, lsb).toString();
   }
 
+  /** Line offsets a {@link #derivedForLine} id can hold: 2^40 bytes (1 TiB) per file. */
+  public static final long MAX_LINE_OFFSET = (1L << 40) - 1;
+
+  /**
+   * The id of an inbox (or trail) line that carries none: a function of which file and where in
+   * it, never of the line's content, so a shell loop that appends the same text twice records two
+   * events, and reading the same line again gives the same id.
+   *
+   * <p>Layout (a version-8 UUID): the 48-bit time field is {@code fileDay} at 00:00 UTC plus a
+   * hash of {@code fileIdentity} modulo one day, so a file's ids sort within its day; then the
+   * 40-bit {@code offset} (12 bits in {@code rand_a}, 28 at the top of {@code rand_b}); then 34
+   * more bits of the identity's hash. Within one file ids therefore grow with the offset (SQLite's
+   * UNIQUE index is appended to, not scattered through), and two files of the same day collide
+   * only if 60 bits of their identity hashes agree and a line starts at the same offset in both.
+   *
+   * @param fileDay a date fixed for the file's whole life (an inbox file: the date in its name)
+   * @param fileIdentity bytes that identify the file's content (its ledger identity's hash)
+   * @param offset the byte offset of the line's first byte, 0 to {@link #MAX_LINE_OFFSET}
+   */
+  public static String derivedForLine(java.time.LocalDate fileDay, byte[] fileIdentity, long offset) {
+    if (offset < 0 || offset > MAX_LINE_OFFSET) {
+      throw new IllegalArgumentException("line offset " + offset + " is outside 0.." + MAX_LINE_OFFSET);
+    }
+    byte[] hash;
+    try {
+      hash = MessageDigest.getInstance("SHA-256").digest(fileIdentity);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+    }
+    long h0 = 0;
+    long h1 = 0;
+    for (int i = 0; i < 8; i++) {
+      h0 = (h0 << 8) | (hash[i] & 0xFF);
+      h1 = (h1 << 8) | (hash[8 + i] & 0xFF);
+    }
+    long dayMillis = fileDay.toEpochDay() * 86_400_000L;
+    long millis = (dayMillis + Math.floorMod(h0, 86_400_000L)) & 0xFFFFFFFFFFFFL;
+    long msb = (millis << 16) | 0x8000L | ((offset >>> 28) & 0xFFFL);
+    long lsb = 0x8000000000000000L | ((offset & 0xFFFFFFFL) << 34) | (h1 & 0x3FFFFFFFFL);
+    return new UUID(msb, lsb).toString();
+  }
+
   /** A derived id over UTF-8 text. */
   public static String derived(Instant ts, String content) {
     return derived(ts, content.getBytes(StandardCharsets.UTF_8));

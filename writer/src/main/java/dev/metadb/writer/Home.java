@@ -21,6 +21,8 @@ import java.time.ZoneOffset;
  * HOME/logs/replayed/        spool files fully replayed
  * HOME/logs/quarantine/      lines replay could not apply
  * HOME/snapshots/            Arrow IPC snapshots kept by query
+ * HOME/inbox/SOURCE-YYYY-MM-DD.jsonl   JSON lines appended by any process, UTC date ({@link Inbox})
+ * HOME/inbox/done/           inbox files the ingester has fully applied
  * </pre>
  *
  * <p>Directories are created owner-only (0700): events can hold message bodies and commands.
@@ -29,6 +31,7 @@ public record Home(Path dir) {
   public static final String ENV = "METADB_HOME";
   public static final String SPOOL_PREFIX = "meta-db-errors-";
   public static final String SPOOL_SUFFIX = ".jsonl";
+  public static final String INBOX_SUFFIX = ".jsonl";
 
   public Home {
     dir = dir.toAbsolutePath().normalize();
@@ -106,6 +109,19 @@ public record Home(Path dir) {
 
   public Path snapshotsDir() {
     return dir.resolve("snapshots");
+  }
+
+  public Path inboxDir() {
+    return dir.resolve("inbox");
+  }
+
+  /** {@code inbox/SOURCE-YYYY-MM-DD.jsonl}; {@code source} must match {@link Inbox#SOURCE_PATTERN}. */
+  public Path inboxFile(String source, LocalDate utcDate) {
+    return inboxDir().resolve(new Inbox.FileName(source, utcDate).toString());
+  }
+
+  public Path inboxDoneDir() {
+    return inboxDir().resolve("done");
   }
 
   /**

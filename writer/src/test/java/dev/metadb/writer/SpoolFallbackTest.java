@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +53,8 @@ class SpoolFallbackTest {
   void aFullFilesystemUnderTheQueueSendsTheOverflowToTheSpool() throws Exception {
     Home home = new Home(tmp.resolve("home"));
     Files.createDirectories(home.queueDir());
-    mountTmpfs(home.queueDir(), "3m");
+    Tmpfs.assumeAvailable(tmp);
+    Tmpfs.mount(home.queueDir(), "3m");
     try {
       Map<String, String> results = runChild(home, 4000, Map.of("WRITER_CHILD_BODY_BYTES", "2048"));
       assertEquals(4000, results.size());
@@ -65,7 +65,7 @@ class SpoolFallbackTest {
       Set<String> inSpool = spoolLines(home).stream().map(l -> l.get("event_id").asText()).collect(Collectors.toSet());
       assertEquals(spooled, inSpool);
     } finally {
-      unmount(home.queueDir());
+      Tmpfs.unmount(home.queueDir());
     }
   }
 
@@ -109,19 +109,6 @@ class SpoolFallbackTest {
       ids.add(EnvelopeCodec.decode(line.getBytes(StandardCharsets.UTF_8)).eventId());
     }
     assertEquals(acknowledged, ids);
-  }
-
-  static void mountTmpfs(Path dir, String size) throws Exception {
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      System.err.println("SKIPPED full-filesystem test: mount -t tmpfs is not permitted here: " + out.trim());
-      Assumptions.abort("mount -t tmpfs not permitted: " + out.trim());
-    }
-  }
-
-  static void unmount(Path dir) throws Exception {
-    new ProcessBuilder("umount", "-l", dir.toString()).inheritIO().start().waitFor();
   }
 
   private Map<String, String> runChild(Home home, int count, Map<String, String> env) throws Exception {
