@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -76,8 +75,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (writers < 1 || writers > 64 || seconds < 1 || seconds > 3600 || rate < 1 || rate > 100_000) {
-      err.println("metadb demo: --writers must be 1..64, --seconds 1..3600, --rate 1..100000");
-      return ExitCode.USAGE;
+      throw CommandException.input("--writers must be 1..64, --seconds 1..3600, --rate 1..100000");
     }
     Home home = homeOption.home == null ? new Home(Files.createTempDirectory("metadb-demo-")) : homeOption.home();
     Home.createPrivateDirectories(home.dir());

@@ -104,9 +104,8 @@ final class ExportCommand implements Callable<Integer> {
   int chunkRows = LakeExporter.DEFAULT_CHUNK_ROWS;
 
   @Override
-  public Integer call() {
+  public Integer call() throws QueryException, IOException {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     List<Table> selected = new ArrayList<>();
     if (tables == null) {
       selected.addAll(List.of(Table.values()));
@@ -115,33 +114,22 @@ final class ExportCommand implements Callable<Integer> {
       for (String name : names) {
         Table table = Table.byName(name.trim()).orElse(null);
         if (table == null) {
-          err.println("metadb export: unknown table " + name + "; the tables are: " + Table.names());
-          return ExitCode.USAGE;
+          throw CommandException.input("unknown table " + name + "; the tables are: " + Table.names());
         }
         selected.add(table);
       }
     }
     if (format.equals("parquet")) {
-      return exportLake(selected, out, err);
+      return exportLake(selected, out, spec.commandLine().getErr());
     }
     if (!format.equals("arrow")) {
-      err.println("metadb export: --format " + format + " is not one of arrow, parquet");
-      return ExitCode.USAGE;
+      throw CommandException.input("--format " + format + " is not one of arrow, parquet");
     }
     if (follow || host != null) {
-      err.println("metadb export: " + (follow ? "--follow" : "--host") + " needs --format parquet");
-      return ExitCode.USAGE;
+      throw CommandException.input((follow ? "--follow" : "--host") + " needs --format parquet");
     }
-    Instant from;
-    try {
-      from = QueryCommand.instant("--since", since);
-    } catch (IllegalArgumentException e) {
-      err.println("metadb export: " + e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.USAGE;
-    }
-    try {
-      List<Exporter.TableFile> files = Exporter.export(home.home(), dir, selected, from, line -> {});
+    Instant from = QueryCommand.instant("--since", since);
+    List<Exporter.TableFile> files = Exporter.export(home.home(), dir, selected, from, line -> {});
       if (json) {
         printJson(out, files, from);
       } else {
@@ -151,29 +139,13 @@ final class ExportCommand implements Callable<Integer> {
       }
       out.flush();
       return ExitCode.OK;
-    } catch (QueryException e) {
-      err.println("metadb export: " + e.getMessage());
-      Hints.print(err, e);
-      return QueryCommand.exitCode(e);
-    } catch (IOException e) {
-      err.println("metadb export: " + e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.FAILURE;
-    }
   }
 
-  private int exportLake(List<Table> selected, PrintWriter out, PrintWriter err) {
+  private int exportLake(List<Table> selected, PrintWriter out, PrintWriter err) throws QueryException {
     if (since != null) {
-      err.println("metadb export: --since does not apply to --format parquet (it exports every row not yet in the lake)");
-      return ExitCode.USAGE;
+      throw CommandException.input("--since does not apply to --format parquet (it exports every row not yet in the lake)");
     }
-    Duration pause;
-    try {
-      pause = duration(interval);
-    } catch (IllegalArgumentException e) {
-      err.println("metadb export: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
+    Duration pause = duration(interval);
     Consumer<String> log = line -> {
       err.println("metadb export: " + line);
       err.flush();
@@ -195,8 +167,7 @@ final class ExportCommand implements Callable<Integer> {
       }
       do {
         try {
-          List<LakeExporter.TableExport> done = exporter.export(selected, stop::get);
-          printLake(out, exporter, done);
+          printLake(out, exporter, exporter.export(selected, stop::get));
         } catch (QueryException e) {
           if (!follow || e.kind() != QueryException.Kind.FAILURE) {
             throw e;
@@ -208,13 +179,9 @@ final class ExportCommand implements Callable<Integer> {
         log.accept("stopped");
       }
       return ExitCode.OK;
-    } catch (QueryException e) {
-      err.println("metadb export: " + e.getMessage());
-      Hints.print(err, e);
-      return QueryCommand.exitCode(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return ExitCode.FAILURE;
+      throw CommandException.failure("interrupted", e);
     }
   }
 

@@ -1,10 +1,6 @@
 package dev.metadb.command;
 
-import dev.metadb.ingester.AnotherIngesterException;
-import dev.metadb.ingester.CheckpointMissingException;
 import dev.metadb.ingester.IngestLock;
-import dev.metadb.ingester.NotADatabaseException;
-import dev.metadb.ingester.SchemaNewerException;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,39 +9,25 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * What to do next, for the errors a newcomer is likely to meet. The error line says what is
- * wrong; the hint line, printed after it, says what to try. One place, so every subcommand gives
- * the same advice for the same failure.
+ * What to do next. The hints of failures travel with the failures themselves ({@link
+ * dev.metadb.writer.KnownFailure#hint}); this writes suggested commands the way the user invoked
+ * metadb, and warns when a query's answer may look stale.
  */
 final class Hints {
   private Hints() {}
 
-  /** Prints the hint for {@code error}, if there is one. */
-  static void print(PrintWriter err, Throwable error) {
-    // A stage may wrap the typed failure (query wraps SchemaNewerException in a QueryException).
-    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      String hint = hint(cause);
-      if (hint != null) {
-        err.println("  hint: " + hint);
-        return;
-      }
-    }
+  /**
+   * How the user invoked metadb, so a suggested command pastes as it is: {@code bin/metadb} from
+   * a checkout, {@code metadb} from PATH (the launcher exports it as {@code METADB_INVOKED_AS}).
+   */
+  static String invokedAs() {
+    String name = System.getenv("METADB_INVOKED_AS");
+    return name == null || name.isBlank() ? "metadb" : name;
   }
 
-  static String hint(Throwable error) {
-    if (error instanceof SchemaNewerException) {
-      return "a newer metadb has upgraded this meta.db; use that metadb (or a newer build of this one) with this home";
-    }
-    if (error instanceof AnotherIngesterException) {
-      return "one ingester per home: leave that one running (see `metadb status`), or stop it first, e.g. `kill <pid>`";
-    }
-    if (error instanceof NotADatabaseException) {
-      return "the file is not SQLite: move it aside (metadb never overwrites it) and run again, or point --home elsewhere";
-    }
-    if (error instanceof CheckpointMissingException) {
-      return "queue files were deleted before they were ingested; `metadb ingest --skip-missing` continues with what is left";
-    }
-    return null;
+  /** {@code text} with each {@code `metadb ...`} command written the way the user invoked it. */
+  static String pasteable(String text) {
+    return text.replace("`metadb ", "`" + invokedAs() + " ");
   }
 
   /**
@@ -62,7 +44,7 @@ final class Hints {
     }
     err.println("metadb: note: no ingester is running on " + home.dir()
         + "; events recorded since it last ran are still in the queue, not in meta.db.");
-    err.println("  hint: run `metadb ingest` (or `metadb ingest --once` to catch up and exit)");
+    err.println("  hint: " + pasteable("run `metadb ingest` (or `metadb ingest --once` to catch up and exit)"));
   }
 
   private static boolean hasSlots(Path queueDir) throws IOException {

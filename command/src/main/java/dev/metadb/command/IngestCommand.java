@@ -1,11 +1,8 @@
 package dev.metadb.command;
 
-import dev.metadb.ingester.IngestException;
 import dev.metadb.ingester.IngestOptions;
 import dev.metadb.ingester.IngestStats;
 import dev.metadb.ingester.Ingester;
-import dev.metadb.ingester.MetaDatabaseException;
-import dev.metadb.ingester.SchemaNewerException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -73,52 +70,29 @@ final class IngestCommand implements Callable<Integer> {
   boolean skipMissing;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Consumer<String> log = line -> {
       err.println("metadb ingest: " + line);
       err.flush();
     };
-    IngestOptions options;
-    try {
-      options = new IngestOptions(batchSize, Duration.ofMillis(maxLatencyMillis), retainDays, skipMissing);
-    } catch (IllegalArgumentException e) {
-      log.accept(e.getMessage());
-      return ExitCode.USAGE;
-    }
-    Ingester ingester;
-    try {
-      ingester = Ingester.open(home.home(), options, log);
-    } catch (SchemaNewerException e) {
-      log.accept(e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.SCHEMA_NEWER;
-    } catch (MetaDatabaseException | IngestException e) {
-      log.accept(e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.FAILURE;
-    } catch (IOException | SQLException | RuntimeException e) {
-      log.accept("cannot start: " + e);
-      return ExitCode.FAILURE;
-    }
-    return once ? drain(ingester, out, log) : runUntilStopped(ingester, log);
+    IngestOptions options = new IngestOptions(batchSize, Duration.ofMillis(maxLatencyMillis), retainDays, skipMissing);
+    Ingester ingester = Ingester.open(home.home(), options, log);
+    return once ? drain(ingester, out) : runUntilStopped(ingester, log);
   }
 
-  private static int drain(Ingester ingester, PrintWriter out, Consumer<String> log) {
+  private static int drain(Ingester ingester, PrintWriter out) throws Exception {
     IngestStats stats;
     try (ingester) {
       stats = ingester.drain();
-    } catch (IOException | SQLException | IngestException | RuntimeException e) {
-      log.accept("failed: " + e);
-      return ExitCode.FAILURE;
     }
     out.println(summary(stats));
     out.flush();
     return ExitCode.OK;
   }
 
-  private static int runUntilStopped(Ingester ingester, Consumer<String> log) {
+  private static int runUntilStopped(Ingester ingester, Consumer<String> log) throws IOException, SQLException {
     AtomicReference<Object> outcome = new AtomicReference<>();
     Thread worker = new Thread(() -> {
       try {
@@ -156,20 +130,14 @@ final class IngestCommand implements Callable<Integer> {
       return ExitCode.FAILURE;
     }
     Object result = outcome.get();
-    try {
-      ingester.close();
-    } catch (IOException | SQLException | RuntimeException e) {
-      log.accept("closing: " + e);
-      return ExitCode.FAILURE;
-    }
+    ingester.close();
     if (result instanceof IngestStats stats) {
       long stoppedAt = stopAt.get();
       String after = stoppedAt == 0 ? "" : " " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt) + " ms after the signal";
       log.accept("stopped" + after + ": " + summary(stats));
       return ExitCode.OK;
     }
-    log.accept("failed: " + result);
-    return ExitCode.FAILURE;
+    throw CommandException.failure("failed: " + Failures.message((Throwable) result), (Throwable) result);
   }
 
   private static String summary(IngestStats s) {

@@ -6,9 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code metadb} executable: one subcommand per stage. Exit codes are named in {@link
- * ExitCode} and decided here and in the subcommands' return values; {@code System.exit} happens
- * only in {@link #main}.
+ * The {@code metadb} executable: one subcommand per stage. The command line is built by {@link
+ * CommandLineFactory}, which maps failures to exit codes ({@link ExitCode}); {@code System.exit}
+ * happens only in {@link #main}.
  */
 @Command(
     name = "metadb",
@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       RecordCommand.class, IngestCommand.class, ReplayCommand.class, QueryCommand.class, ExportCommand.class,
-      StatusCommand.class, TailCommand.class, VerifyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class
+      StatusCommand.class, TailCommand.class, VerifyCommand.class, RetainCommand.class, SchemaCommand.class,
+      DemoCommand.class, CommandLine.HelpCommand.class
     },
     footer = {
       "",
@@ -40,17 +41,6 @@ public final class Main {
 
   /** Runs one command line with the given streams and returns its exit code (tests call this). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("metadb " + commandLine.getCommandName() + ": " + e.getMessage());
-          return e instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.FAILURE;
-        });
-    int code = cl.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+    return CommandLineFactory.execute(CommandLineFactory.create(new Main(), out, err), args);
   }
 }

@@ -75,70 +75,28 @@ final class QueryCommand implements Callable<Integer> {
   String sql;
 
   @Override
-  public Integer call() {
+  public Integer call() throws QueryException {
     PrintWriter err = spec.commandLine().getErr();
     ResultFormat resultFormat;
-    TimeWindow window;
     try {
       resultFormat = ResultFormat.parse(format);
     } catch (IllegalArgumentException e) {
-      err.println("metadb query: --format " + format + " is not one of table, csv, json, arrow");
-      return ExitCode.USAGE;
+      throw CommandException.input("--format " + format + " is not one of table, csv, json, arrow");
     }
-    try {
-      window = new TimeWindow(instant("--since", since), instant("--until", until));
-    } catch (IllegalArgumentException e) {
-      err.println("metadb query: " + e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.USAGE;
-    }
+    TimeWindow window = new TimeWindow(instant("--since", since), instant("--until", until));
     if (resultFormat == ResultFormat.ARROW && out == null && System.console() != null) {
-      err.println("metadb query: --format arrow is binary: use --out FILE or pipe stdout to a program");
-      return ExitCode.USAGE;
+      throw CommandException.input("--format arrow is binary: use --out FILE or pipe stdout to a program");
     }
     if (lake != null) {
-      return queryLake(resultFormat, window, err);
+      // The same SQL over a lake's Parquet files: meta.db and the home are not touched.
+      try (LakeQuery engine = LakeQuery.open(lake, window)) {
+        return run((format, sink) -> engine.query(sql, format, sink), resultFormat);
+      }
     }
     Home resolved = home.home();
     Hints.warnIfNoIngester(resolved, err);
     try (QueryEngine engine = QueryEngine.open(resolved, QueryEngine.SnapshotMode.INCREMENTAL, line -> err.println("metadb query: " + line))) {
-      if (out == null) {
-        try (OutputStream stdout = new TextOutput(spec.commandLine().getOut())) {
-          engine.query(sql, window, resultFormat, resultFormat == ResultFormat.ARROW ? System.out : stdout);
-        }
-      } else {
-        writeFile(engine, resultFormat, window);
-      }
-      return ExitCode.OK;
-    } catch (QueryException e) {
-      err.println("metadb query: " + e.getMessage());
-      Hints.print(err, e);
-      return exitCode(e);
-    } catch (IOException e) {
-      err.println("metadb query: cannot write the result: " + e.getMessage());
-      return ExitCode.FAILURE;
-    }
-  }
-
-  /** {@code --lake}: the same SQL over a lake's Parquet files, meta.db untouched. */
-  private int queryLake(ResultFormat resultFormat, TimeWindow window, PrintWriter err) {
-    try (LakeQuery engine = LakeQuery.open(lake, window)) {
-      Query query = (format, sink) -> engine.query(sql, format, sink);
-      if (out == null) {
-        try (OutputStream stdout = new TextOutput(spec.commandLine().getOut())) {
-          query.run(resultFormat, resultFormat == ResultFormat.ARROW ? System.out : stdout);
-        }
-      } else {
-        writeFile(query, resultFormat);
-      }
-      return ExitCode.OK;
-    } catch (QueryException e) {
-      err.println("metadb query: " + e.getMessage());
-      Hints.print(err, e);
-      return exitCode(e);
-    } catch (IOException e) {
-      err.println("metadb query: cannot write the result: " + e.getMessage());
-      return ExitCode.FAILURE;
+      return run((format, sink) -> engine.query(sql, window, format, sink), resultFormat);
     }
   }
 
@@ -147,8 +105,19 @@ final class QueryCommand implements Callable<Integer> {
     void run(ResultFormat format, OutputStream sink) throws QueryException;
   }
 
-  private void writeFile(QueryEngine engine, ResultFormat resultFormat, TimeWindow window) throws QueryException, IOException {
-    writeFile((format, sink) -> engine.query(sql, window, format, sink), resultFormat);
+  private int run(Query query, ResultFormat resultFormat) throws QueryException {
+    try {
+      if (out == null) {
+        try (OutputStream stdout = new TextOutput(spec.commandLine().getOut())) {
+          query.run(resultFormat, resultFormat == ResultFormat.ARROW ? System.out : stdout);
+        }
+      } else {
+        writeFile(query, resultFormat);
+      }
+      return ExitCode.OK;
+    } catch (IOException e) {
+      throw CommandException.failure("cannot write the result: " + Failures.message(e), e);
+    }
   }
 
   /** Writes the result to a temporary file renamed to {@link #out}: a failed query leaves no half file. */
@@ -163,14 +132,6 @@ final class QueryCommand implements Callable<Integer> {
     } finally {
       Files.deleteIfExists(tmp);
     }
-  }
-
-  static int exitCode(QueryException e) {
-    return switch (e.kind()) {
-      case BAD_INPUT -> ExitCode.USAGE;
-      case SCHEMA_NEWER -> ExitCode.SCHEMA_NEWER;
-      case FAILURE -> ExitCode.FAILURE;
-    };
   }
 
   /** The instant of an option's value, or null when it was not given. */

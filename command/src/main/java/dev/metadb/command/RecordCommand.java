@@ -70,24 +70,16 @@ final class RecordCommand implements Callable<Integer> {
   boolean jsonOutput;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InvalidEventException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Table t;
-    try {
-      t = EventValidator.table(table);
-    } catch (InvalidEventException e) {
-      err.println("metadb record: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
+    Table t = EventValidator.table(table);
     if (stdin != null && !stdin.equals("-")) {
-      err.println("metadb record: unexpected argument '" + stdin + "' (use - to read stdin)");
-      return ExitCode.USAGE;
+      throw CommandException.input("unexpected argument '" + stdin + "' (use - to read stdin)");
     }
     int inputs = (json != null ? 1 : 0) + (fields != null ? 1 : 0) + (stdin != null ? 1 : 0);
     if (inputs != 1) {
-      err.println("metadb record: give exactly one of --json OBJECT, --field NAME=VALUE..., or - (stdin)");
-      return ExitCode.USAGE;
+      throw CommandException.input("give exactly one of --json OBJECT, --field NAME=VALUE..., or - (stdin)");
     }
     Tally tally = new Tally();
     try (MetaDb db = MetaDb.open(home.home().dir())) {

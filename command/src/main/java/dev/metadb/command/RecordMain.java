@@ -16,15 +16,13 @@ public final class RecordMain {
 
   public static void main(String[] args) {
     ChronicleSettings.disablePhoneHome();
-    PrintWriter out = new PrintWriter(System.out, true);
-    PrintWriter err = new PrintWriter(System.err, true);
-    CommandLine cl = new CommandLine(new RecordCommand());
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs {@code metadb record} with the given streams and returns its exit code. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = CommandLineFactory.create(new RecordCommand(), out, err);
     cl.setCommandName("metadb record");
-    cl.setOut(out);
-    cl.setErr(err);
-    int code = cl.execute(args);
-    out.flush();
-    err.flush();
-    System.exit(code);
+    return CommandLineFactory.execute(cl, args);
   }
 }

@@ -7,7 +7,6 @@ import dev.metadb.event.EventValidator;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.event.Table;
 import dev.metadb.ingester.MetaDatabaseException;
-import dev.metadb.ingester.SchemaNewerException;
 import dev.metadb.replay.FileResult;
 import dev.metadb.replay.Replay;
 import dev.metadb.replay.ReplayBusyException;
@@ -81,7 +80,7 @@ final class ReplayCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, MetaDatabaseException, ReplayBusyException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Consumer<String> log = line -> {
@@ -93,27 +92,16 @@ final class ReplayCommand implements Callable<Integer> {
     try {
       sources = sources(resolved);
     } catch (NoSuchFileException e) {
-      log.accept(e.getFile() + ": " + (e.getReason() == null ? "no such file" : e.getReason()));
-      return ExitCode.USAGE;
+      throw CommandException.input(Failures.message(e));
     } catch (InvalidEventException e) {
-      log.accept("--trail: " + e.getMessage());
-      return ExitCode.USAGE;
+      throw CommandException.input("--trail: " + e.getMessage());
     }
     ReplayRequest request = ReplayRequest.of(resolved, sources, dryRun);
     ReplaySummary summary;
     try {
       summary = Replay.run(request, progress(sources, err), log);
-    } catch (SchemaNewerException e) {
-      log.accept(e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.SCHEMA_NEWER;
-    } catch (MetaDatabaseException | ReplayBusyException e) {
-      log.accept(e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.FAILURE;
     } catch (SQLException | IOException e) {
-      log.accept("cannot open " + resolved.metaDb() + ": " + e.getMessage());
-      return ExitCode.FAILURE;
+      throw CommandException.failure("cannot open " + resolved.metaDb() + ": " + Failures.message(e), e);
     }
     if (json) {
       out.println(JSON.writeValueAsString(toJson(summary, resolved)));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Timestamps;
 import dev.metadb.ingester.IngestStatus;
 import dev.metadb.ingester.MetaDatabaseException;
-import dev.metadb.ingester.SchemaNewerException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -49,21 +48,9 @@ final class StatusCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, SQLException, MetaDatabaseException {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    IngestStatus status;
-    try {
-      status = IngestStatus.read(home.home());
-    } catch (SchemaNewerException e) {
-      err.println("metadb status: " + e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.SCHEMA_NEWER;
-    } catch (MetaDatabaseException | SQLException | IOException e) {
-      err.println("metadb status: " + e.getMessage());
-      Hints.print(err, e);
-      return ExitCode.FAILURE;
-    }
+    IngestStatus status = IngestStatus.read(home.home());
     Instant now = Instant.now();
     if (json) {
       out.println(MAPPER.writeValueAsString(toJson(status, now)));

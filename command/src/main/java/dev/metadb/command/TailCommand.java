@@ -1,7 +1,6 @@
 package dev.metadb.command;
 
 import dev.metadb.event.Table;
-import dev.metadb.query.QueryException;
 import dev.metadb.query.Tail;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -70,7 +69,6 @@ final class TailCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     Tail.Format tailFormat;
     List<Table> chosen = new ArrayList<>();
     Instant start;
@@ -85,8 +83,7 @@ final class TailCommand implements Callable<Integer> {
       }
       start = QueryCommand.instant("--since", since);
     } catch (IllegalArgumentException e) {
-      err.println("metadb tail: " + (e.getMessage().startsWith("No enum") ? "--format " + format + " is not one of table, json" : e.getMessage()));
-      return ExitCode.USAGE;
+      throw CommandException.input(e.getMessage().startsWith("No enum") ? "--format " + format + " is not one of table, json" : e.getMessage());
     }
     StdoutWatch watch = new StdoutWatch();
     try (Tail tail = Tail.open(home.home(), chosen, where, start, lines, tailFormat)) {
@@ -100,9 +97,6 @@ final class TailCommand implements Callable<Integer> {
         }
         Thread.sleep(intervalMillis);
       }
-    } catch (QueryException e) {
-      err.println("metadb tail: " + e.getMessage());
-      return QueryCommand.exitCode(e);
     }
   }
 }

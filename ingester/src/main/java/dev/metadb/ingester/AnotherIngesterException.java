@@ -9,6 +9,12 @@ public final class AnotherIngesterException extends IngestException {
     this.pid = pid;
   }
 
+  @Override
+  public String hint() {
+    return "one ingester per home: leave that one running (see `metadb status`), or stop it first, e.g. `kill "
+        + (pid > 0 ? Long.toString(pid) : "<pid>") + "`";
+  }
+
   /** The running ingester's pid, or -1 when its lock file did not say. */
   public long pid() {
     return pid;

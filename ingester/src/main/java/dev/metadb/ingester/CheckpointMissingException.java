@@ -9,4 +9,9 @@ public final class CheckpointMissingException extends IngestException {
   public CheckpointMissingException(String message) {
     super(message);
   }
+
+  @Override
+  public String hint() {
+    return "queue files were deleted before they were ingested; `metadb ingest --skip-missing` continues with what is left";
+  }
 }

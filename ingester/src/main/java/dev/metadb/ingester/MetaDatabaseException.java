@@ -1,5 +1,6 @@
 package dev.metadb.ingester;
 
+import dev.metadb.writer.KnownFailure;
 import java.nio.file.Path;
 
 /**
@@ -7,7 +8,7 @@ import java.nio.file.Path;
  * database, or its schema is newer than this metadb. Commands map each subclass to one exit code
  * (not a database: 1, schema newer: 3); nothing has been written when one is thrown.
  */
-public abstract sealed class MetaDatabaseException extends Exception
+public abstract sealed class MetaDatabaseException extends Exception implements KnownFailure
     permits NotADatabaseException, SchemaNewerException {
   private final Path file;
 

@@ -13,4 +13,14 @@ public final class NotADatabaseException extends MetaDatabaseException {
         file + " is not a SQLite database; nothing was written to it (move it aside to let metadb create a new one)",
         cause);
   }
+
+  @Override
+  public Kind failureKind() {
+    return Kind.RUNTIME;
+  }
+
+  @Override
+  public String hint() {
+    return "the file is not SQLite: move it aside (metadb never overwrites it) and run again, or point --home elsewhere";
+  }
 }

@@ -14,6 +14,16 @@ public final class SchemaNewerException extends MetaDatabaseException {
     this.found = found;
   }
 
+  @Override
+  public Kind failureKind() {
+    return Kind.SCHEMA_NEWER;
+  }
+
+  @Override
+  public String hint() {
+    return "a newer metadb has upgraded this meta.db; use that metadb (or a newer build of this one) with this home";
+  }
+
   /** The version found in the file. */
   public int found() {
     return found;

@@ -1,10 +1,12 @@
 package dev.metadb.query;
 
+import dev.metadb.writer.KnownFailure;
+
 /**
  * Why a query or an export did not run. The {@link Kind} decides the exit code (the command
  * module maps it); the message is one sentence for a person, naming what was wrong.
  */
-public final class QueryException extends Exception {
+public final class QueryException extends Exception implements KnownFailure {
   /** What kind of failure this is. */
   public enum Kind {
     /** The SQL, a table name, an option or a refused statement: the user can fix the input (exit 2). */
@@ -29,6 +31,15 @@ public final class QueryException extends Exception {
 
   public Kind kind() {
     return kind;
+  }
+
+  @Override
+  public KnownFailure.Kind failureKind() {
+    return switch (kind) {
+      case BAD_INPUT -> KnownFailure.Kind.INPUT;
+      case SCHEMA_NEWER -> KnownFailure.Kind.SCHEMA_NEWER;
+      case FAILURE -> KnownFailure.Kind.RUNTIME;
+    };
   }
 
   static QueryException badInput(String message) {

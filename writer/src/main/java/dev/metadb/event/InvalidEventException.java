@@ -1,11 +1,13 @@
 package dev.metadb.event;
 
+import dev.metadb.writer.KnownFailure;
+
 /**
  * An event that metadb refuses: unknown table, missing or unknown field, wrong type, enum value
  * out of range, invalid JSON text, or a value over the size limit. The message always names the
  * table and, where there is one, the field, so the caller can fix the input.
  */
-public final class InvalidEventException extends Exception {
+public final class InvalidEventException extends Exception implements KnownFailure {
   private final String table;
   private final String field;
 
@@ -13,6 +15,11 @@ public final class InvalidEventException extends Exception {
     super(describe(table, field, problem));
     this.table = table;
     this.field = field;
+  }
+
+  @Override
+  public Kind failureKind() {
+    return Kind.INPUT;
   }
 
   /** The table named by the input, or null if it named none. */

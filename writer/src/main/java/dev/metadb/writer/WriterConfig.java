@@ -37,9 +37,17 @@ public record WriterConfig(int maxSlots, Duration claimTimeout, Duration appendT
     String slots = System.getenv("METADB_MAX_SLOTS");
     String claim = System.getenv("METADB_CLAIM_TIMEOUT_MS");
     return new WriterConfig(
-        slots == null ? c.maxSlots : Integer.parseInt(slots.trim()),
-        claim == null ? c.claimTimeout : Duration.ofMillis(Long.parseLong(claim.trim())),
+        slots == null ? c.maxSlots : (int) number("METADB_MAX_SLOTS", slots),
+        claim == null ? c.claimTimeout : Duration.ofMillis(number("METADB_CLAIM_TIMEOUT_MS", claim)),
         c.appendTimeout,
         c.retryInterval);
+  }
+
+  private static long number(String variable, String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + "=" + text + " is not a whole number");
+    }
   }
 }
