@@ -105,7 +105,7 @@ public final class BenchMain implements Callable<Integer> {
       System.err.printf("   %s took %.1f s%n", b.name(), (System.nanoTime() - start) / 1e9);
     }
     Path markdown = outDir.resolve("benchmarks.md");
-    Report.writeMarkdown(markdown, info.with("load average at end", RunInfo.loadAverage()), tables, failures);
+    Report.writeMarkdown(markdown, info.with("load average at end", RunInfo.loadAverage()), tables, failures, only != null);
     System.err.println("wrote " + markdown + " and " + dataDir);
     return failures.isEmpty() ? 0 : 1;
   }
