@@ -40,13 +40,13 @@ public final class BenchMain implements Callable<Integer> {
   Path work;
 
   @Option(names = "--only", split = ",", paramLabel = "NAME",
-      description = "run only these benchmarks: writers, inbox, reads, coldwarm, append, lag, throughput, replay, query, retention")
+      description = "run only these benchmarks: writers, inbox, reads, coldwarm, append, lag, throughput, replay, query, retention, lake")
   List<String> only;
 
   static List<Benchmark> all() {
     return List.of(new ConcurrentWritersBench(), new InboxWritersBench(), new ReadsUnderLoadBench(), new ColdWarmBench(),
         new AppendLatencyBench(), new EndToEndLagBench(), new ThroughputBench(), new ReplayThroughputBench(), new QueryScaleBench(),
-        new RetentionSoakBench());
+        new RetentionSoakBench(), new LakeBench());
   }
 
   public static void main(String[] args) {
