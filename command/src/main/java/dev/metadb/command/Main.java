@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       RecordCommand.class, IngestCommand.class, ReplayCommand.class, QueryCommand.class, ExportCommand.class,
-      StatusCommand.class, TailCommand.class, VerifyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class
+      StatusCommand.class, TailCommand.class, VerifyCommand.class, RetainCommand.class, SchemaCommand.class,
+      DemoCommand.class, CommandLine.HelpCommand.class
     },
     footer = {
       "",
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
 public final class Main {
   public static void main(String[] args) {
     ChronicleSettings.disablePhoneHome();
+    SqliteLibrary.useUnpacked();
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

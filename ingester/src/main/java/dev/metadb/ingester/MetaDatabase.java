@@ -80,6 +80,7 @@ public final class MetaDatabase implements AutoCloseable {
       Home.createPrivateDirectories(parent);
     }
     createPrivately(file);
+    prepareNewFile(file);
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
@@ -116,6 +117,24 @@ public final class MetaDatabase implements AutoCloseable {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     return connectAndGate(file, config, false, line -> {});
+  }
+
+  /**
+   * Gives a file that does not exist yet (or is empty) {@code auto_vacuum = INCREMENTAL}, so
+   * retention can give deleted rows' pages back ({@link RowRetention}) without rewriting the file.
+   * SQLite takes the setting only before the first page is written, and switching to WAL writes
+   * it: so this runs before the WAL open, on a plain connection. Files created by earlier builds
+   * keep auto_vacuum NONE (changing it needs a full VACUUM); their freed pages are reused.
+   */
+  private static void prepareNewFile(Path file) throws IOException, SQLException {
+    if (Files.exists(file) && Files.size(file) > 0) {
+      return;
+    }
+    try (Connection connection = JDBC.createConnection("jdbc:sqlite:" + file.toAbsolutePath(), new java.util.Properties());
+        Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
+      statement.execute("PRAGMA journal_mode = WAL");
+    }
   }
 
   /**

@@ -24,13 +24,17 @@ import java.util.Set;
  *  "columns":["id","ts_utc","source"],                                columns it has files for
  *  "segments":[{"name":"s000007","rows":1000,                          in key order, disjoint:
  *               "first_ts":..,"first_id":..,"last_ts":..,"last_id":..}],  last key < next first key
- *  "next_segment":8}
+ *  "next_segment":8, "rows_deleted":0}                                 meta's retention counter then
  * </pre>
  *
  * <p>A snapshot holds exactly the rows of its table with {@code id <= watermark_id}, each once,
  * split into segments that cover consecutive ranges of key order. {@code watermark_event_id} is the
  * event_id of row {@code watermark_id}: if meta.db no longer has that row with that event_id, the
  * file was replaced or rewritten and the snapshot is rebuilt rather than extended.
+ *
+ * <p>{@code rows_deleted} is meta.db's {@code rows_deleted:<table>} counter (rows retention
+ * deleted) when the snapshot was last extended; a different value means rows it holds are gone
+ * from meta.db, and it is rebuilt. (A manifest written before the counter existed reads as 0.)
  *
  * @param watermarkId the largest id in the snapshot; 0 when empty
  * @param watermarkEventId the event_id of that row; empty when the snapshot is empty
@@ -43,7 +47,8 @@ record Manifest(
     @JsonProperty("watermark_event_id") String watermarkEventId,
     @JsonProperty("columns") List<String> columns,
     @JsonProperty("segments") List<Segment> segments,
-    @JsonProperty("next_segment") int nextSegment) {
+    @JsonProperty("next_segment") int nextSegment,
+    @JsonProperty("rows_deleted") long rowsDeleted) {
 
   static final int FORMAT = 1;
   static final String FILE = "manifest.json";
@@ -80,7 +85,7 @@ record Manifest(
 
   /** An empty snapshot of {@code layout} that will hold {@code columns}; its first segment is {@code nextSegment}. */
   static Manifest empty(TableLayout layout, Set<String> columns, int nextSegment) {
-    return new Manifest(FORMAT, Schema.VERSION, layout.fingerprint(), 0, "", ordered(layout, columns), List.of(), nextSegment);
+    return new Manifest(FORMAT, Schema.VERSION, layout.fingerprint(), 0, "", ordered(layout, columns), List.of(), nextSegment, 0);
   }
 
   long rows() {
@@ -94,11 +99,15 @@ record Manifest(
   Manifest withColumns(TableLayout layout, Set<String> more) {
     Set<String> all = new LinkedHashSet<>(columns);
     all.addAll(more);
-    return new Manifest(format, schemaVersion, fingerprint, watermarkId, watermarkEventId, ordered(layout, all), segments, nextSegment);
+    return new Manifest(format, schemaVersion, fingerprint, watermarkId, watermarkEventId, ordered(layout, all), segments, nextSegment, rowsDeleted);
   }
 
   Manifest withSegments(List<Segment> newSegments, int newNextSegment, long newWatermarkId, String newWatermarkEventId) {
-    return new Manifest(format, schemaVersion, fingerprint, newWatermarkId, newWatermarkEventId, columns, newSegments, newNextSegment);
+    return new Manifest(format, schemaVersion, fingerprint, newWatermarkId, newWatermarkEventId, columns, newSegments, newNextSegment, rowsDeleted);
+  }
+
+  Manifest withRowsDeleted(long deleted) {
+    return new Manifest(format, schemaVersion, fingerprint, watermarkId, watermarkEventId, columns, segments, nextSegment, deleted);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.metadb.query;
 
+import dev.metadb.ingester.RowRetention;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -39,7 +40,8 @@ import org.apache.arrow.vector.FieldVector;
  *   <li>Read the manifest; a missing, unparsable or incompatible one (other snapshot format,
  *       schema version or columns) means an empty snapshot: the table is rebuilt.
  *   <li>If meta.db's row {@code watermark_id} no longer has {@code watermark_event_id}, the file
- *       was replaced: rebuild.
+ *       was replaced: rebuild. If meta's retention counter ({@code rows_deleted:<table>}) moved
+ *       since the manifest was written, rows in the snapshot were deleted: rebuild.
  *   <li>Columns the query needs that the snapshot lacks are read for the rows already in it, in
  *       key order ({@code ORDER BY ts_utc, id} over {@code id <= watermark}), cut at the segment
  *       boundaries and written as new files of the existing segments. Snapshots thus hold only
@@ -59,8 +61,10 @@ import org.apache.arrow.vector.FieldVector;
  * <p>READ. Segments outside the window are skipped by their key range; a segment the window cuts
  * is sliced at the first row at or after each bound ({@link RowBlock#firstAtOrAfter}).
  *
- * <p>Consequence: the snapshot is correct only while meta.db's rows are insert-only (no UPDATE,
- * no DELETE), which every metadb stage guarantees.
+ * <p>Consequence: the snapshot is correct only while meta.db's rows are insert-only (no UPDATE),
+ * and every DELETE is counted: retention ({@link RowRetention}) is the only stage that deletes,
+ * and it bumps the counter in the same transaction. A pass of retention costs the next query of
+ * that table one rebuild (retention deletes in passes at most once a minute).
  */
 final class SnapshotStore {
   private static final String SEGMENT_FORMAT = "s%06d";
@@ -217,6 +221,12 @@ final class SnapshotStore {
                   + " (meta.db was replaced or rewritten)");
         }
       }
+      long deleted = rowsDeleted(db, layout);
+      if (current.watermarkId() > 0 && deleted != current.rowsDeleted()) {
+        throw new StaleSnapshot(
+            (deleted - current.rowsDeleted()) + " of its rows were deleted from meta.db by retention since it was extended");
+      }
+      current = current.withRowsDeleted(deleted);
       Set<String> missing = new LinkedHashSet<>(needed);
       missing.removeAll(current.columns());
       if (!missing.isEmpty()) {
@@ -238,6 +248,16 @@ final class SnapshotStore {
     }
     long watermark = delta.ids().get(delta.rows() - 1);
     return integrate(dir, layout, current, delta, watermark, deltaWatermarkEventId);
+  }
+
+  /** meta's count of {@code layout}'s rows deleted by retention ({@link RowRetention}); 0 when none. */
+  private static long rowsDeleted(MetaDbReader db, TableLayout layout) throws SQLException {
+    try (PreparedStatement st = db.connection().prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+      st.setString(1, RowRetention.deletedRowsKey(layout.table()));
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? Long.parseLong(rs.getString(1)) : 0;
+      }
+    }
   }
 
   private static Optional<String> eventIdAt(MetaDbReader db, TableLayout layout, long id) throws SQLException {

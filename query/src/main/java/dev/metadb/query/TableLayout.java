@@ -63,6 +63,10 @@ final class TableLayout {
     return LAYOUTS.get(table);
   }
 
+  Table table() {
+    return table;
+  }
+
   String name() {
     return table.sqlName();
   }

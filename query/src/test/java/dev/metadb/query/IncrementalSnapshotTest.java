@@ -163,6 +163,30 @@ class IncrementalSnapshotTest {
   }
 
   @Test
+  void retentionDeletesAreNoticedAndTheSnapshotFollowsThem() throws Exception {
+    Path root = dir.resolve("snapshots");
+    insert(TestDb.rows(T, START, 2000, random));
+    insert(TestDb.rows(T, START.plus(java.time.Duration.ofDays(40)), 500, random));
+    assertIncrementalEqualsRebuild(root, "before retention");
+    try (dev.metadb.ingester.MetaDatabase db = dev.metadb.ingester.MetaDatabase.open(home.metaDb())) {
+      dev.metadb.ingester.RetentionPolicies.set(db, T.sqlName(), java.time.Duration.ofDays(30).toSeconds(), START);
+      dev.metadb.ingester.RowRetention retention =
+          new dev.metadb.ingester.RowRetention(db, () -> START.plus(java.time.Duration.ofDays(41)), line -> {});
+      long deleted = 0;
+      for (int i = 0; i < 100 && !retention.resting(); i++) {
+        deleted += retention.runIdle(java.time.Duration.ofMillis(50));
+      }
+      assertEquals(2000, deleted);
+      retention.close();
+    }
+    log.clear();
+    assertIncrementalEqualsRebuild(root, "after retention");
+    assertEquals(500, snapshot(root).size());
+    assertTrue(log.stream().anyMatch(l -> l.contains("deleted from meta.db by retention")), log.toString());
+    assertEquals(2000, manifest(root).rowsDeleted());
+  }
+
+  @Test
   void appliedDeltaTwiceIsStillEachRowOnce() throws Exception {
     insert(TestDb.rows(T, START, 50, random));
     insert(scattered(50, 50));
