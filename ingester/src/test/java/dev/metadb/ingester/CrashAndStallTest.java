@@ -109,25 +109,27 @@ class CrashAndStallTest {
 
   @Test
   void aFullDiskUnderMetaDbStallsIngestUntilSpaceReturns() throws Exception {
-    Path tmpfs = Files.createDirectories(dir.resolve("tmpfs"));
-    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", tmpfs.toString())
+    // The home is a small tmpfs (meta.db fills it); the queue is a big one mounted inside it, so the
+    // writers never notice (metadb follows no symbolic link in its home, so no link can split them).
+    Path tmpfs = Files.createDirectories(home().dir());
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", tmpfs.toString())
         .redirectErrorStream(true).start();
     String mountOutput = new String(mount.getInputStream().readAllBytes());
     if (mount.waitFor() != 0) {
       System.out.println("SKIPPED full-disk test: cannot mount a tmpfs here (" + mountOutput.trim() + ")");
       Assumptions.abort("cannot mount a tmpfs: " + mountOutput.trim());
     }
+    Path queue = Files.createDirectories(home().queueDir());
     try {
-      Home.createPrivateDirectories(home().dir());
-      // meta.db lives on the small tmpfs; the queue (and so the writers) stays on the big disk.
-      Files.createSymbolicLink(home().metaDb(), tmpfs.resolve("meta.db"));
+      Process big = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=512m,mode=0700", "tmpfs", queue.toString())
+          .redirectErrorStream(true).start();
+      assertEquals(0, big.waitFor(), new String(big.getInputStream().readAllBytes()));
       Map<String, String> kilobyteBodies = Map.of("WRITER_CHILD_BODY_BYTES", "1000");
       try (Child ingester = Child.start(IngesterChild.class, home().dir().toString(), "100", "20")) {
         assertTrue(ingester.awaitErr(l -> l.startsWith("running "), START), ingester.err().toString());
         Child first = Child.start(WriterChild.class, kilobyteBodies, home().dir().toString(), "300");
         assertEquals(0, first.await(START));
         awaitRows(300, Duration.ofSeconds(30));
-        assertTrue(Files.exists(tmpfs.resolve("meta.db-wal")), "SQLite must follow the link: the WAL belongs on the tmpfs");
         Path filler = tmpfs.resolve("filler");
         fill(filler);
         Child second = Child.start(WriterChild.class, kilobyteBodies, home().dir().toString(), "2000");
@@ -146,6 +148,7 @@ class CrashAndStallTest {
             rowsWhileFull, ingester.err().stream().filter(l -> l.contains(" retry ")).count());
       }
     } finally {
+      new ProcessBuilder("umount", "-l", queue.toString()).inheritIO().start().waitFor();
       new ProcessBuilder("umount", "-l", tmpfs.toString()).inheritIO().start().waitFor();
     }
   }

@@ -62,7 +62,20 @@ class AggregatesMatchSqliteTest {
           + " GROUP BY m.from_agent ORDER BY m.from_agent",
       "SELECT count(*) AS n FROM messages WHERE ts_utc >= (SELECT max(ts_utc) FROM messages WHERE source = 'v3')",
       "SELECT source, max(length(body)) AS longest FROM messages WHERE body IS NOT NULL GROUP BY source ORDER BY source",
-      "SELECT host, pid, count(*) AS n FROM token_usage GROUP BY host, pid ORDER BY host NULLS FIRST, pid NULLS FIRST"
+      "SELECT host, pid, count(*) AS n FROM token_usage GROUP BY host, pid ORDER BY host NULLS FIRST, pid NULLS FIRST",
+      // Joins of every kind: column pruning must not change which columns a join matches on.
+      "SELECT count(*) AS n FROM messages NATURAL JOIN clone_dispatches",
+      "SELECT count(*) AS n FROM messages a NATURAL JOIN messages b",
+      "SELECT count(*) AS n FROM messages NATURAL LEFT JOIN token_usage",
+      "SELECT count(*) AS n FROM messages JOIN token_usage USING (host, pid)",
+      "SELECT count(*) AS n, count(t.agent) AS matched FROM messages m LEFT JOIN token_usage t USING (host)",
+      "SELECT count(*) AS n, count(c.agent) AS matched FROM messages m LEFT JOIN clone_dispatches c ON m.from_agent = c.agent",
+      "SELECT count(*) AS n, count(m.id) AS matched FROM messages m RIGHT JOIN clone_dispatches c ON m.from_agent = c.agent",
+      "SELECT count(*) AS n, count(m.id) AS l, count(c.id) AS r FROM messages m FULL JOIN clone_dispatches c ON m.from_agent = c.agent",
+      "SELECT count(*) AS n FROM messages m CROSS JOIN clone_dispatches c WHERE m.source = 'v3' AND c.status = 'ok'",
+      "SELECT count(*) AS n FROM messages m WHERE EXISTS (SELECT 1 FROM clone_dispatches c WHERE c.agent = m.from_agent)",
+      "SELECT count(*) AS n FROM messages m WHERE NOT EXISTS (SELECT 1 FROM clone_dispatches c WHERE c.agent = m.from_agent)",
+      "SELECT count(*) AS n FROM messages a JOIN messages b ON a.chat_id = b.chat_id AND a.id < b.id"
   })
   void aggregateEqualsSqlite(String sql) throws Exception {
     List<List<Object>> expected = new ArrayList<>();

@@ -88,6 +88,9 @@ class RefusalTest {
       "SELECT count(*) FROM messages WHERE id IN (SELECT a FROM read_csv('%s/secret.csv')) | refused: the table function read_csv()",
       "WITH x AS (SELECT * FROM read_csv_auto('%s/secret.csv')) SELECT * FROM x | refused: the table function read_csv_auto()",
       "SELECT 1; SELECT 2                                      | one statement per query",
+      "SELECT * FROM (WITH sqlite_master AS (SELECT 1) SELECT 1) x, sqlite_master | unknown table sqlite_master",
+      "SELECT (WITH duckdb_views AS (SELECT 1) SELECT 1), * FROM duckdb_views | unknown table duckdb_views",
+      "WITH b AS (SELECT * FROM duckdb_tables), duckdb_tables AS (SELECT 1) SELECT * FROM b | unknown table duckdb_tables",
   })
   void isRefusedWithAMessage(String template, String message) {
     String sql = template.replace("%s", outside.toString());
@@ -96,6 +99,24 @@ class RefusalTest {
     assertFalse(Files.exists(outside.resolve("copy.csv")), "nothing was written");
     assertFalse(Files.exists(outside.resolve("copy2.csv")), "nothing was written");
     assertFalse(Files.exists(outside.resolve("export")), "nothing was written");
+  }
+
+  @Test
+  void sqlTooDeepOrTooLongIsRefusedBeforeAnyEngineParsesIt() {
+    int deep = SqlInspector.MAX_NESTING + 1;
+    assertTrue(refused("SELECT " + "(".repeat(deep) + "1" + ")".repeat(deep)).getMessage().contains("levels of brackets"));
+    assertTrue(refused("SELECT " + "[".repeat(5000) + "1" + "]".repeat(5000)).getMessage().contains("levels of brackets"));
+    assertTrue(refused("SELECT 1 " + " ".repeat(SqlInspector.MAX_CHARS)).getMessage().contains("characters long"));
+    // Brackets inside literals and comments do not count.
+    assertDoesNotThrowLimits("SELECT '" + "(".repeat(500) + "' -- " + "[".repeat(500));
+  }
+
+  private static void assertDoesNotThrowLimits(String sql) {
+    try {
+      SqlInspector.checkLimits(sql);
+    } catch (QueryException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
   }
 
   @Test
