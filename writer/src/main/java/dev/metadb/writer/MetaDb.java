@@ -97,9 +97,11 @@ public final class MetaDb implements AutoCloseable {
 
   /**
    * Opens the writer for {@code home}. Never fails for a storage problem: when no slot can be
-   * claimed within {@code claimTimeout}, the writer starts in spool mode and retries later.
+   * claimed within {@code claimTimeout}, the writer starts in spool mode and retries later. Fails
+   * at once with {@link MissingJvmFlagsException} in a JVM started without Chronicle's flags.
    */
   public static MetaDb open(Path home, WriterConfig config) {
+    JvmFlags.check();
     Home h = new Home(home);
     synchronized (OPEN) {
       MetaDb db = OPEN.get(h.dir());
