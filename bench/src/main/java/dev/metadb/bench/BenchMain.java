@@ -40,12 +40,13 @@ public final class BenchMain implements Callable<Integer> {
   Path work;
 
   @Option(names = "--only", split = ",", paramLabel = "NAME",
-      description = "run only these benchmarks: writers, reads, coldwarm, append, lag, throughput, replay, query")
+      description = "run only these benchmarks: writers, reads, coldwarm, append, lag, throughput, replay, query, retention")
   List<String> only;
 
   static List<Benchmark> all() {
     return List.of(new ConcurrentWritersBench(), new ReadsUnderLoadBench(), new ColdWarmBench(),
-        new AppendLatencyBench(), new EndToEndLagBench(), new ThroughputBench(), new ReplayThroughputBench(), new QueryScaleBench());
+        new AppendLatencyBench(), new EndToEndLagBench(), new ThroughputBench(), new ReplayThroughputBench(), new QueryScaleBench(),
+        new RetentionSoakBench());
   }
 
   public static void main(String[] args) {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       RecordCommand.class, IngestCommand.class, ReplayCommand.class, QueryCommand.class, ExportCommand.class,
-      StatusCommand.class, TailCommand.class, VerifyCommand.class, RetainCommand.class, DemoCommand.class, CommandLine.HelpCommand.class
+      StatusCommand.class, TailCommand.class, VerifyCommand.class, RetainCommand.class, SchemaCommand.class,
+      DemoCommand.class, CommandLine.HelpCommand.class
     },
     footer = {
       "",

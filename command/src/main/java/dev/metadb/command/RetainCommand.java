@@ -89,8 +89,7 @@ final class RetainCommand implements Callable<Integer> {
         seconds = parseAge(args.get(args.size() - 1));
       }
     } catch (IllegalArgumentException e) {
-      err.println("metadb retain: " + e.getMessage());
-      return ExitCode.USAGE;
+      throw CommandException.input(e.getMessage());
     }
     try (MetaDatabase db = MetaDatabase.open(home.home().metaDb())) {
       if (list) {
