@@ -336,7 +336,8 @@ public final class MetaDb implements AutoCloseable {
     return t.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
   }
 
-  private static String hostName() {
+  /** This machine's host name, as every envelope carries it (from the kernel; no DNS lookup on Linux). */
+  public static String hostName() {
     try {
       String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
       if (!name.isEmpty()) {
