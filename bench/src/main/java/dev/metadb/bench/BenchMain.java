@@ -40,13 +40,13 @@ public final class BenchMain implements Callable<Integer> {
   Path work;
 
   @Option(names = "--only", split = ",", paramLabel = "NAME",
-      description = "run only these benchmarks: writers, reads, coldwarm, append, lag, throughput, replay, query, retention")
+      description = "run only these benchmarks: writers, inbox, reads, coldwarm, append, lag, throughput, replay, query, retention, lake")
   List<String> only;
 
   static List<Benchmark> all() {
-    return List.of(new ConcurrentWritersBench(), new ReadsUnderLoadBench(), new ColdWarmBench(),
+    return List.of(new ConcurrentWritersBench(), new InboxWritersBench(), new ReadsUnderLoadBench(), new ColdWarmBench(),
         new AppendLatencyBench(), new EndToEndLagBench(), new ThroughputBench(), new ReplayThroughputBench(), new QueryScaleBench(),
-        new RetentionSoakBench());
+        new RetentionSoakBench(), new LakeBench());
   }
 
   public static void main(String[] args) {
@@ -105,7 +105,7 @@ public final class BenchMain implements Callable<Integer> {
       System.err.printf("   %s took %.1f s%n", b.name(), (System.nanoTime() - start) / 1e9);
     }
     Path markdown = outDir.resolve("benchmarks.md");
-    Report.writeMarkdown(markdown, info.with("load average at end", RunInfo.loadAverage()), tables, failures);
+    Report.writeMarkdown(markdown, info.with("load average at end", RunInfo.loadAverage()), tables, failures, only != null);
     System.err.println("wrote " + markdown + " and " + dataDir);
     return failures.isEmpty() ? 0 : 1;
   }

@@ -38,6 +38,24 @@ final class WriterFleet {
    */
   static WriterFleet start(BenchContext ctx, String name, int writers, IntFunction<List<String>> argsFor)
       throws IOException {
+    return startProcesses(ctx, name, writers, (k, report, go) -> {
+      List<String> args = new ArrayList<>(argsFor.apply(k));
+      args.addAll(List.of("--writer-id", Integer.toString(k), "--report", report.toString(), "--go-file", go.toString()));
+      return ctx.jvm().command(BenchWriter.class.getName(), args);
+    });
+  }
+
+  /** Writer k's whole command line, given the report file it writes and the go file it waits for. */
+  interface CommandFor {
+    List<String> command(int k, Path report, Path go);
+  }
+
+  /**
+   * Starts {@code writers} processes of any kind (the non-JVM writers too) that follow {@link
+   * BenchWriter}'s protocol: create {@code go.ready-K} when open, wait for {@code go}, write, then
+   * write a {@link WriterReport} as JSON to the report file.
+   */
+  static WriterFleet startProcesses(BenchContext ctx, String name, int writers, CommandFor commandFor) throws IOException {
     Path dir = ctx.freshDir(name + "-reports");
     Path go = dir.resolve("go");
     List<List<String>> commands = new ArrayList<>();
@@ -45,9 +63,7 @@ final class WriterFleet {
     List<Path> logs = new ArrayList<>();
     for (int k = 0; k < writers; k++) {
       Path report = dir.resolve("writer-" + k + ".json");
-      List<String> args = new ArrayList<>(argsFor.apply(k));
-      args.addAll(List.of("--writer-id", Integer.toString(k), "--report", report.toString(), "--go-file", go.toString()));
-      commands.add(ctx.jvm().command(BenchWriter.class.getName(), args));
+      commands.add(commandFor.command(k, report, go));
       reports.add(report);
       logs.add(ctx.logFile(name + "-writer-" + k));
     }

@@ -44,7 +44,7 @@ class ReportTest {
     fields.put("command", "`bin/metadb-bench`");
     fields.put("machine", "2 cores");
     Path md = dir.resolve("benchmarks.md");
-    Report.writeMarkdown(md, new RunInfo(fields), List.of(sample()), List.of("`lag` failed: boom"));
+    Report.writeMarkdown(md, new RunInfo(fields), List.of(sample()), List.of("`lag` failed: boom"), false);
     String text = Files.readString(md);
     assertTrue(text.contains("| command | `bin/metadb-bench` |"), text);
     assertTrue(text.contains("noisy") || text.contains("Noisy"), "the shared-machine caveat is stated");
@@ -55,6 +55,30 @@ class ReportTest {
     assertTrue(text.contains("![Sample table](benchmarks/sample.png)"));
     assertTrue(text.contains("[sample.csv](benchmarks/sample.csv)"));
     assertTrue(text.contains("## Not run or failed\n\n- `lag` failed: boom"));
+  }
+
+  @Test
+  void aPartialRunReplacesOnlyItsOwnSectionsAndEveryRunKeepsHandWrittenOnes(@TempDir Path dir) throws Exception {
+    Path md = dir.resolve("benchmarks.md");
+    ResultTable other = ResultTable.builder("other", "Other table").columns("a").row("old figure").build();
+    Map<String, String> first = new LinkedHashMap<>(Map.of("date (UTC)", "first-run"));
+    Report.writeMarkdown(md, new RunInfo(first), List.of(sample(), other), List.of(), false);
+    Files.writeString(md, Files.readString(md) + "## Where the time goes: sample\n\nProfiled by hand.\n");
+
+    ResultTable newer = ResultTable.builder("sample", "Sample table").columns("a").row("new figure").build();
+    Report.writeMarkdown(md, new RunInfo(Map.of("date (UTC)", "second-run")), List.of(newer), List.of(), true);
+    String text = Files.readString(md);
+    assertTrue(text.contains("| new figure |") && !text.contains("252.552"), text);
+    assertTrue(text.contains("| old figure |"), "the other table is kept: " + text);
+    assertTrue(text.contains("Profiled by hand."), text);
+    assertEquals(1, text.split("## Sample table", -1).length - 1, text);
+    assertTrue(text.indexOf("## Sample table") < text.indexOf("## Other table"), "sections keep their order");
+    assertTrue(text.contains("*Measured second-run") && text.contains("*Measured first-run"), text);
+
+    Report.writeMarkdown(md, new RunInfo(Map.of("date (UTC)", "third-run")), List.of(newer), List.of(), false);
+    text = Files.readString(md);
+    assertTrue(!text.contains("| old figure |"), "a full run drops tables it did not make: " + text);
+    assertTrue(text.contains("Profiled by hand."), text);
   }
 
   @Test

@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
 public final class Main {
   public static void main(String[] args) {
     ChronicleSettings.disablePhoneHome();
+    SqliteLibrary.useUnpacked();
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

@@ -1,6 +1,7 @@
 package dev.metadb.command;
 
 import dev.metadb.event.Timestamps;
+import dev.metadb.query.LakeQuery;
 import dev.metadb.query.QueryEngine;
 import dev.metadb.query.QueryException;
 import dev.metadb.query.ResultFormat;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Spec;
       "  metadb query --format json \"SELECT agent, avg(duration_ms) FROM mcp_tool_calls GROUP BY agent\"",
       "  metadb query --since 2026-11-25T00:00:00Z --format csv --out today.csv \"SELECT * FROM crashes\"",
       "  metadb query --format arrow --out calls.arrow \"SELECT * FROM mcp_tool_calls\"",
+      "  metadb query --lake /mnt/lake \"SELECT host, count(*) FROM crashes WHERE date >= DATE '2026-12-01' GROUP BY host\"",
       "",
       "Statements that write, ATTACH, COPY, INSTALL, LOAD or read files are refused.",
       "Exit: 0 ok, 2 invalid or refused SQL / unknown table, 3 meta.db newer than this metadb, 1 failure."
@@ -65,6 +67,10 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = "--until", paramLabel = "TS", description = "only rows with ts_utc before TS (ISO-8601)")
   String until;
 
+  @Option(names = "--lake", paramLabel = "LAKE_DIR",
+      description = "query every host's rows in a lake written by export --format parquet, not meta.db")
+  Path lake;
+
   @Parameters(index = "0", paramLabel = "SQL", description = "one SELECT statement")
   String sql;
 
@@ -81,15 +87,32 @@ final class QueryCommand implements Callable<Integer> {
     if (resultFormat == ResultFormat.ARROW && out == null && System.console() != null) {
       throw CommandException.input("--format arrow is binary: use --out FILE or pipe stdout to a program");
     }
+    if (lake != null) {
+      // The same SQL over a lake's Parquet files: meta.db and the home are not touched.
+      try (LakeQuery engine = LakeQuery.open(lake, window)) {
+        return run((format, sink) -> engine.query(sql, format, sink), resultFormat);
+      }
+    }
     Home resolved = home.home();
     Hints.warnIfNoIngester(resolved, err);
     try (QueryEngine engine = QueryEngine.open(resolved, QueryEngine.SnapshotMode.INCREMENTAL, line -> err.println("metadb query: " + line))) {
+      return run((format, sink) -> engine.query(sql, window, format, sink), resultFormat);
+    }
+  }
+
+  /** One query's run into a sink, whichever engine runs it. */
+  private interface Query {
+    void run(ResultFormat format, OutputStream sink) throws QueryException;
+  }
+
+  private int run(Query query, ResultFormat resultFormat) throws QueryException {
+    try {
       if (out == null) {
         try (OutputStream stdout = new TextOutput(spec.commandLine().getOut())) {
-          engine.query(sql, window, resultFormat, resultFormat == ResultFormat.ARROW ? System.out : stdout);
+          query.run(resultFormat, resultFormat == ResultFormat.ARROW ? System.out : stdout);
         }
       } else {
-        writeFile(engine, resultFormat, window);
+        writeFile(query, resultFormat);
       }
       return ExitCode.OK;
     } catch (IOException e) {
@@ -98,12 +121,12 @@ final class QueryCommand implements Callable<Integer> {
   }
 
   /** Writes the result to a temporary file renamed to {@link #out}: a failed query leaves no half file. */
-  private void writeFile(QueryEngine engine, ResultFormat resultFormat, TimeWindow window) throws QueryException, IOException {
+  private void writeFile(Query query, ResultFormat resultFormat) throws QueryException, IOException {
     Path target = out.toAbsolutePath();
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try {
       try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-        engine.query(sql, window, resultFormat, file);
+        query.run(resultFormat, file);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {

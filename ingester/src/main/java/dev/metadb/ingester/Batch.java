@@ -1,45 +1,50 @@
 package dev.metadb.ingester;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * The entries taken since the last commit, in the order taken, and per slot the index of the
- * last one: the checkpoint the batch's transaction will write.
+ * What was taken since the last commit: the entries in the order taken, and the sources they
+ * (or lines that became no entry: blank or quarantined) came from, whose checkpoints the batch's
+ * transaction writes.
  */
 final class Batch {
   final List<PendingEntry> entries = new ArrayList<>();
-  /** Per slot: last index taken and how many entries were taken, in this batch. */
-  final Map<SlotReader, long[]> lastIndex = new LinkedHashMap<>();
+  /** Sources that moved since the last commit, in the order first touched. */
+  final Set<Source> sources = new LinkedHashSet<>();
   private long firstAtNanos;
 
   void add(PendingEntry entry) {
-    if (entries.isEmpty()) {
+    touch(entry.source);
+    entries.add(entry);
+  }
+
+  /** Records that {@code source} moved (its checkpoint must be written) even without an entry. */
+  void touch(Source source) {
+    if (sources.isEmpty()) {
       firstAtNanos = System.nanoTime();
     }
-    entries.add(entry);
-    long[] last = lastIndex.computeIfAbsent(entry.slot, s -> new long[2]);
-    last[0] = entry.index;
-    last[1]++;
+    sources.add(source);
   }
 
   int size() {
     return entries.size();
   }
 
+  /** Nothing to commit: no entry and no source that moved. */
   boolean isEmpty() {
-    return entries.isEmpty();
+    return sources.isEmpty();
   }
 
-  /** Nanoseconds the oldest entry has waited, 0 when empty. */
+  /** Nanoseconds since the first thing was taken, 0 when empty. */
   long ageNanos(long nowNanos) {
-    return entries.isEmpty() ? 0 : nowNanos - firstAtNanos;
+    return isEmpty() ? 0 : nowNanos - firstAtNanos;
   }
 
   void clear() {
     entries.clear();
-    lastIndex.clear();
+    sources.clear();
   }
 }

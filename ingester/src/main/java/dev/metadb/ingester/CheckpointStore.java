@@ -1,16 +1,21 @@
 package dev.metadb.ingester;
 
+import dev.metadb.event.Timestamps;
+import dev.metadb.ingester.lines.Ledger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code ingest_checkpoint} table: per writer slot, the Chronicle index of the last entry
- * whose row (or spool line) is committed.
+ * Where sources keep their checkpoints: the {@code ingest_checkpoint} table (per writer slot, the
+ * Chronicle index of the last entry whose row, or spool line, is committed) and, for inbox files
+ * and trails, the {@link Ledger} that replay keeps for spool files.
  *
  * <p>CHECKPOINT RULE. A checkpoint is only ever written inside the transaction that commits the
  * rows of the entries up to it; so after any crash the table and the rows agree, and re-reading
@@ -20,9 +25,11 @@ final class CheckpointStore implements AutoCloseable {
   /** One slot's checkpoint row. */
   record Checkpoint(String slot, long queueIndex, long entries, String updatedAt) {}
 
+  private final Connection connection;
   private final PreparedStatement upsert;
 
   CheckpointStore(Connection connection) throws SQLException {
+    this.connection = connection;
     this.upsert =
         connection.prepareStatement(
             "INSERT INTO ingest_checkpoint (slot, queue_index, entries, updated_at) VALUES (?, ?, ?, ?)"
@@ -45,12 +52,22 @@ final class CheckpointStore implements AutoCloseable {
   }
 
   /** Moves {@code slot}'s checkpoint to {@code queueIndex}; call inside the batch's transaction. */
-  void save(String slot, long queueIndex, long addedEntries, String updatedAt) throws SQLException {
+  void save(String slot, long queueIndex, long addedEntries, Instant updatedAt) throws SQLException {
     upsert.setString(1, slot);
     upsert.setLong(2, queueIndex);
     upsert.setLong(3, addedEntries);
-    upsert.setString(4, updatedAt);
+    upsert.setString(4, Timestamps.format(updatedAt));
     upsert.executeUpdate();
+  }
+
+  /** Moves a file's ledger row from {@code previous} (null: none yet) to {@code next}; inside the transaction. */
+  void saveFile(Ledger.Entry previous, Ledger.Entry next, Instant updatedAt) throws SQLException {
+    Ledger.save(connection, previous, next, updatedAt);
+  }
+
+  /** Every file's ledger row. */
+  List<Ledger.Entry> files() throws SQLException {
+    return Ledger.readAll(connection);
   }
 
   @Override

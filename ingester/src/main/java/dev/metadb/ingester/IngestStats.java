@@ -15,6 +15,11 @@ public record IngestStats(
     long entries, long inserted, long duplicates, long spooled, long batches, long retries, long filesDeleted) {
   public static final IngestStats ZERO = new IngestStats(0, 0, 0, 0, 0, 0, 0);
 
+  /** These counts with {@code filesDeleted} replaced. */
+  public IngestStats withFilesDeleted(long deleted) {
+    return new IngestStats(entries, inserted, duplicates, spooled, batches, retries, deleted);
+  }
+
   /** The counts of {@code this} minus those of an earlier snapshot. */
   public IngestStats since(IngestStats earlier) {
     return new IngestStats(

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import net.openhft.chronicle.bytes.Bytes;
@@ -35,20 +37,28 @@ import net.openhft.chronicle.wire.DocumentContext;
  * </ol>
  *
  * <p>Without a checkpoint the slot is read from its start. Entries are handed out in queue order;
- * {@link #next()} never blocks. Not thread-safe (Chronicle tailers are single-threaded objects).
+ * {@link #take} never blocks. Not thread-safe (Chronicle tailers are single-threaded objects).
+ *
+ * <p>CHECKPOINT: the index of the last entry taken, in {@code ingest_checkpoint} ({@link
+ * CheckpointStore}), written by the transaction that commits that entry's row.
  */
-final class SlotReader implements AutoCloseable {
+final class SlotReader implements Source {
   private final String name;
   private final Path dir;
   private final SingleChronicleQueue queue;
   private final ExcerptTailer tailer;
   private final Object identity;
+  /** The stored checkpoint: index of the last committed entry; null before the first commit. */
+  private Long checkpoint;
+  private long takenIndex;
+  private long takenSinceCommit;
 
-  private SlotReader(String name, Path dir, SingleChronicleQueue queue, Object identity) {
+  private SlotReader(String name, Path dir, SingleChronicleQueue queue, Object identity, Long checkpoint) {
     this.name = name;
     this.dir = dir;
     this.queue = queue;
     this.identity = identity;
+    this.checkpoint = checkpoint;
     this.tailer = queue.createTailer();
   }
 
@@ -60,7 +70,7 @@ final class SlotReader implements AutoCloseable {
       String name, Path dir, Long checkpoint, boolean skipMissing, Predicate<byte[]> committed, Consumer<String> log)
       throws CheckpointMissingException {
     Object identity = identity(dir);
-    SlotReader reader = new SlotReader(name, dir, ChronicleSettings.openForReading(dir), identity);
+    SlotReader reader = new SlotReader(name, dir, ChronicleSettings.openForReading(dir), identity, checkpoint);
     try {
       if (checkpoint == null) {
         reader.tailer.toStart();
@@ -114,8 +124,46 @@ final class SlotReader implements AutoCloseable {
             + " that were in missing files; their number is unknown (the files are gone).");
   }
 
+  @Override
+  public int take(Batch batch, int room) {
+    int taken = 0;
+    PendingEntry entry;
+    while (taken < room && (entry = next()) != null) {
+      batch.add(entry);
+      takenIndex = entry.position;
+      takenSinceCommit++;
+      taken++;
+    }
+    return taken;
+  }
+
+  @Override
+  public void saveCheckpoint(CheckpointStore store, Instant now) throws SQLException {
+    if (takenSinceCommit > 0) {
+      store.save(name, takenIndex, takenSinceCommit, now);
+    }
+  }
+
+  @Override
+  public void committed() {
+    if (takenSinceCommit > 0) {
+      checkpoint = takenIndex;
+      takenSinceCommit = 0;
+    }
+  }
+
+  /** The index of the last committed entry; null while nothing from this slot is committed. */
+  Long checkpoint() {
+    return checkpoint;
+  }
+
+  @Override
+  public String origin(long index) {
+    return name + " index 0x" + Long.toHexString(index);
+  }
+
   /** The next entry, or null when the slot has nothing more for now. */
-  PendingEntry next() {
+  private PendingEntry next() {
     long index;
     byte[] raw;
     try (DocumentContext dc = tailer.readingDocument()) {
@@ -163,7 +211,8 @@ final class SlotReader implements AutoCloseable {
   }
 
   /** {@code slot-NN}, the key of its checkpoint row. */
-  String name() {
+  @Override
+  public String name() {
     return name;
   }
 

@@ -3,9 +3,11 @@ package dev.metadb.query;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.Decimal256Vector;
 import org.apache.arrow.vector.FieldVector;
@@ -22,6 +24,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * <pre>
  *   timestamp with time zone   2026-11-25T02:44:00.123456Z   (meta.db's own fixed-width form)
  *   timestamp without zone     2026-11-25T02:44:00.123456
+ *   date                       2026-11-25                    (a lake's date partition)
  *   integers, decimals         digits, no exponent           JSON: a number
  *   floating point             Java's shortest repr          JSON: a number; NaN/Infinity as strings
  *   booleans                   true / false                  JSON: true / false
@@ -39,6 +42,9 @@ final class CellFormat {
     }
     if (vector instanceof TimeStampVector ts) {
       return timestamp(ts, index);
+    }
+    if (vector instanceof DateDayVector days) {
+      return LocalDate.ofEpochDay(days.get(index)).toString();
     }
     if (vector instanceof DecimalVector || vector instanceof Decimal256Vector) {
       return ((BigDecimal) vector.getObject(index)).toPlainString();

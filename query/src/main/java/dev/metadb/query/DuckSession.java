@@ -3,6 +3,7 @@ package dev.metadb.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -25,8 +26,10 @@ import org.duckdb.DuckDBResultSet;
  *
  * <p>LOCKDOWN, applied once at open, in this order: extension autoinstall and autoload off (no
  * network, no code from disk); the session time zone UTC; {@code enable_external_access=false}
- * (no files, no ATTACH, no extension loading); then {@code lock_configuration=true}, after which
- * no statement can undo the rest. Every user statement is first checked by {@link SqlInspector}.
+ * (no files, no ATTACH, no extension loading), except under the one directory a session may be
+ * opened {@linkplain #openWithin within} ({@code allowed_directories}: the lake it reads or exports
+ * into); then {@code lock_configuration=true}, after which no statement can undo the rest. Every
+ * user statement is first checked by {@link SqlInspector}.
  *
  * <p>REGISTRATION. {@link #register} exports row blocks through the Arrow C stream interface and
  * DuckDB creates a view over them ({@code arrow_scan_dumb}: no projection or filter pushdown, so
@@ -52,6 +55,15 @@ final class DuckSession implements AutoCloseable {
   }
 
   static DuckSession open(BufferAllocator allocator) throws QueryException {
+    return open(allocator, null);
+  }
+
+  /** A session that may read and write files under {@code dir} (a real path) and nowhere else. */
+  static DuckSession openWithin(BufferAllocator allocator, Path dir) throws QueryException {
+    return open(allocator, dir);
+  }
+
+  private static DuckSession open(BufferAllocator allocator, Path allowedDir) throws QueryException {
     DuckDBConnection connection;
     try {
       Properties properties = new Properties();
@@ -65,6 +77,9 @@ final class DuckSession implements AutoCloseable {
       st.execute("SET autoinstall_known_extensions = false");
       st.execute("SET autoload_known_extensions = false");
       st.execute("SET TimeZone = 'UTC'");
+      if (allowedDir != null) {
+        st.execute("SET allowed_directories = [" + literal(allowedDir + "/") + "]");
+      }
       st.execute("SET enable_external_access = false");
       st.execute("SET lock_configuration = true");
     } catch (SQLException e) {
@@ -76,6 +91,18 @@ final class DuckSession implements AutoCloseable {
       throw QueryException.failure("cannot lock down the SQL engine (DuckDB): " + e.getMessage(), e);
     }
     return new DuckSession(connection, allocator);
+  }
+
+  /** {@code text} as a SQL string literal. */
+  static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  /** Runs a statement metadb composed itself (never user SQL: that goes through {@link #inspect}). */
+  void run(String statement) throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.execute(statement);
+    }
   }
 
   /** What {@code sql} reads, or why it may not run. Executes nothing of it. */

@@ -53,7 +53,7 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   /** Rows per Arrow batch of a result. */
-  private static final int RESULT_BATCH_ROWS = 64 * 1024;
+  static final int RESULT_BATCH_ROWS = 64 * 1024;
 
   private final Home home;
   private final SnapshotMode mode;

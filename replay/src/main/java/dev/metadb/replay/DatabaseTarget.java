@@ -5,6 +5,7 @@ import dev.metadb.event.Timestamps;
 import dev.metadb.ingester.EventInserter;
 import dev.metadb.ingester.MetaDatabase;
 import dev.metadb.ingester.WriteTransaction;
+import dev.metadb.ingester.lines.Ledger;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;

@@ -4,6 +4,7 @@ import dev.metadb.event.Envelope;
 import dev.metadb.event.Table;
 import dev.metadb.ingester.MetaDatabase;
 import dev.metadb.ingester.Schema;
+import dev.metadb.ingester.lines.Ledger;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,7 +1,14 @@
 package dev.metadb.replay;
 
 import dev.metadb.event.Envelope;
-import dev.metadb.event.InvalidEventException;
+import dev.metadb.ingester.lines.FileDates;
+import dev.metadb.ingester.lines.FileIdentity;
+import dev.metadb.ingester.lines.Ledger;
+import dev.metadb.ingester.lines.LineFormat;
+import dev.metadb.ingester.lines.LineReader;
+import dev.metadb.ingester.lines.LineVerdict;
+import dev.metadb.ingester.lines.Quarantine;
+import dev.metadb.ingester.lines.Rejects;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -150,51 +157,18 @@ final class FileReplay {
   }
 
   private void handle(LineReader line) throws IOException {
-    String reason = reasonToReject(line);
-    if (reason != null) {
-      rejects.reject(line, reason, channel);
+    LineVerdict verdict = LineVerdict.of(line, format, request.maxLineBytes());
+    if (verdict instanceof LineVerdict.Event event) {
+      batch.add(event.envelope());
+    } else if (verdict instanceof LineVerdict.Reject reject) {
+      rejects.reject(line, reject.reason(), channel);
       batchRejects++;
       quarantined++;
+    } else {
+      blank++;
     }
     consumedUpTo = line.end();
     linesSinceCommit++;
-  }
-
-  /** Null when the line was batched or skipped as blank; else why it goes to quarantine. */
-  private String reasonToReject(LineReader line) {
-    if (line.oversized()) {
-      return "line of " + (line.end() - line.start()) + " bytes is over the " + request.maxLineBytes() + "-byte limit";
-    }
-    byte[] bytes = line.buffer();
-    int offset = line.contentOffset();
-    int length = line.contentLength();
-    if (isBlank(bytes, offset, length)) {
-      if (!line.torn()) {
-        blank++;
-        return null;
-      }
-      return "incomplete last line (no newline at the end of the file) holding only whitespace";
-    }
-    int invalid = Utf8Validation.firstInvalidByte(bytes, offset, length);
-    if (invalid >= 0) {
-      return "invalid UTF-8 at byte " + (invalid - offset) + " of the line";
-    }
-    try {
-      batch.add(format.parse(bytes, offset, length));
-      return null;
-    } catch (InvalidEventException e) {
-      return line.torn() ? "incomplete last line (no newline at the end of the file): " + e.getMessage() : e.getMessage();
-    }
-  }
-
-  private static boolean isBlank(byte[] bytes, int offset, int length) {
-    for (int i = offset; i < offset + length; i++) {
-      byte b = bytes[i];
-      if (b != ' ' && b != '\t' && b != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void commit() throws IOException, SQLException {
@@ -234,7 +208,7 @@ final class FileReplay {
   private boolean finished(Path path) throws IOException {
     Instant now = request.clock().instant();
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    if (SpoolFiles.mayStillBeWritten(path, today)) {
+    if (FileDates.mayStillBeWritten(path, today)) {
       return false;
     }
     Instant modified = Files.getLastModifiedTime(path).toInstant();

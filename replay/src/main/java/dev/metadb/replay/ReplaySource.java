@@ -1,6 +1,8 @@
 package dev.metadb.replay;
 
 import dev.metadb.event.Table;
+import dev.metadb.ingester.lines.LineFormat;
+import dev.metadb.ingester.lines.TrailLineFormat;
 import java.nio.file.Path;
 
 /**
@@ -30,6 +32,6 @@ public record ReplaySource(Path file, Table trailTable) {
   }
 
   LineFormat format() {
-    return trailTable == null ? new SpoolLineFormat() : new TrailLineFormat(trailTable);
+    return trailTable == null ? new SpoolLineFormat() : new TrailLineFormat(trailTable, null);
   }
 }

@@ -1,6 +1,7 @@
 package dev.metadb.replay;
 
 import dev.metadb.event.Envelope;
+import dev.metadb.ingester.lines.Ledger;
 import java.sql.SQLException;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.metadb.replay;
 
+import dev.metadb.ingester.lines.FileDates;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -7,13 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Which files a replay reads, and in what order.
@@ -28,8 +25,6 @@ import java.util.regex.Pattern;
  * appended to: its trailing incomplete line is left alone and the file is not moved.
  */
 public final class SpoolFiles {
-  private static final Pattern DATE = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})");
-
   private SpoolFiles() {}
 
   /** The spool files of {@code home}, oldest first; empty when there is no logs directory. */
@@ -63,26 +58,8 @@ public final class SpoolFiles {
       }
     }
     files.sort(
-        Comparator.comparing((Path p) -> dateOf(p).orElse(LocalDate.MAX))
+        Comparator.comparing((Path p) -> FileDates.dateOf(p).orElse(LocalDate.MAX))
             .thenComparing(p -> p.getFileName().toString()));
     return files;
-  }
-
-  /** The first valid YYYY-MM-DD in the file's name, if any. */
-  static Optional<LocalDate> dateOf(Path file) {
-    Matcher m = DATE.matcher(file.getFileName().toString());
-    while (m.find()) {
-      try {
-        return Optional.of(LocalDate.parse(m.group(1)));
-      } catch (DateTimeParseException e) {
-        // not a real date (2026-13-40): look further along the name
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** Whether a writer may still append to {@code file}: dated today or later, or undated. */
-  static boolean mayStillBeWritten(Path file, LocalDate today) {
-    return dateOf(file).map(date -> !date.isBefore(today)).orElse(true);
   }
 }

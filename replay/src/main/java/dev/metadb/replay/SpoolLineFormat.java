@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
+import dev.metadb.ingester.lines.LineFormat;
 import java.io.IOException;
 
 /**
@@ -21,7 +22,7 @@ final class SpoolLineFormat implements LineFormat {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
-  public Envelope parse(byte[] bytes, int offset, int length) throws InvalidEventException {
+  public Envelope parse(byte[] bytes, int offset, int length, long lineStart) throws InvalidEventException {
     try {
       return EnvelopeCodec.decode(bytes, offset, length);
     } catch (InvalidEventException e) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
+import dev.metadb.ingester.lines.Quarantine;
 import dev.metadb.writer.Home;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

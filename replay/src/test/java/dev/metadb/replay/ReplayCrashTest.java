@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metadb.event.Envelope;
+import dev.metadb.ingester.lines.Quarantine;
 import dev.metadb.writer.Home;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;

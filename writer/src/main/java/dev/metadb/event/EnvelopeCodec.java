@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The one envelope codec: the same UTF-8 JSON bytes go into a queue entry and a spool line.
@@ -105,8 +107,26 @@ public final class EnvelopeCodec {
     return out.toByteArray();
   }
 
-  /** Parses and validates one envelope from UTF-8 JSON bytes. */
+  /**
+   * What {@link #decode(byte[], int, int, Missing)} puts in place of an envelope field a line
+   * leaves out (an inbox or trail line, written by a shell one-liner).
+   *
+   * @param tsUtc the time of a line without {@code ts_utc} (the inbox: when it was first read)
+   * @param eventId the id of a line without {@code event_id}, given the line's own {@code ts_utc}
+   *     (null when it has none) and its bytes
+   */
+  public record Missing(Supplier<Instant> tsUtc, BiFunction<Instant, byte[], String> eventId) {}
+
+  /** Parses and validates one envelope from UTF-8 JSON bytes; ts_utc is required. */
   public static Envelope decode(byte[] bytes, int offset, int length) throws InvalidEventException {
+    return decode(bytes, offset, length, null);
+  }
+
+  /**
+   * Parses and validates one envelope; {@code missing} (null: ts_utc required, a missing event_id
+   * derived from the line's bytes) fills in ts_utc and event_id when the line has none.
+   */
+  public static Envelope decode(byte[] bytes, int offset, int length, Missing missing) throws InvalidEventException {
     JsonNode root;
     try {
       root = EventValidator.Trees.MAPPER.readTree(bytes, offset, length);
@@ -139,18 +159,22 @@ public final class EnvelopeCodec {
       }
     }
     String tsText = text(root, "ts_utc", tableName);
-    if (tsText == null) {
+    Instant lineTs = null;
+    if (tsText == null && missing == null) {
       throw new InvalidEventException(tableName, "ts_utc", "required envelope field is missing");
     }
-    Instant ts;
-    try {
-      ts = Timestamps.parse(tsText);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new InvalidEventException(tableName, "ts_utc", "expected an ISO-8601 timestamp, got '" + EventValidator.abbreviate(tsText) + "'");
+    if (tsText != null) {
+      try {
+        lineTs = Timestamps.parse(tsText);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new InvalidEventException(tableName, "ts_utc", "expected an ISO-8601 timestamp, got '" + EventValidator.abbreviate(tsText) + "'");
+      }
     }
+    Instant ts = lineTs != null ? lineTs : missing.tsUtc().get();
     String eventId = text(root, "event_id", tableName);
     if (eventId == null) {
-      eventId = EventIds.derived(ts, java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+      byte[] line = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+      eventId = missing == null ? EventIds.derived(ts, line) : missing.eventId().apply(lineTs, line);
     } else if (eventId.isEmpty() || eventId.length() > 64) {
       throw new InvalidEventException(tableName, "event_id", "must be 1 to 64 characters");
     }

@@ -97,9 +97,11 @@ public final class MetaDb implements AutoCloseable {
 
   /**
    * Opens the writer for {@code home}. Never fails for a storage problem: when no slot can be
-   * claimed within {@code claimTimeout}, the writer starts in spool mode and retries later.
+   * claimed within {@code claimTimeout}, the writer starts in spool mode and retries later. Fails
+   * at once with {@link MissingJvmFlagsException} in a JVM started without Chronicle's flags.
    */
   public static MetaDb open(Path home, WriterConfig config) {
+    JvmFlags.check();
     Home h = new Home(home);
     synchronized (OPEN) {
       MetaDb db = OPEN.get(h.dir());
@@ -334,7 +336,8 @@ public final class MetaDb implements AutoCloseable {
     return t.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
   }
 
-  private static String hostName() {
+  /** This machine's host name, as every envelope carries it (from the kernel; no DNS lookup on Linux). */
+  public static String hostName() {
     try {
       String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
       if (!name.isEmpty()) {

@@ -1,4 +1,4 @@
-package dev.metadb.replay;
+package dev.metadb.ingester.lines;
 
 import dev.metadb.event.Timestamps;
 import java.nio.file.Path;
@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code replay_ledger} table: how far each spool or trail file has been replayed.
+ * The {@code replay_ledger} table: how far each spool, inbox or trail file has been applied, by
+ * replay and by the ingester alike.
  *
  * <p>ROW
  *
@@ -44,15 +45,15 @@ import java.util.Optional;
  *       '\n') and starts from 0 if it does not fit.
  * </ol>
  */
-final class Ledger {
+public final class Ledger {
   /**
    * One row.
    *
    * @param file absolute path the row is stored under
    * @param offset byte offset after the last line consumed
    */
-  record Entry(String file, FileIdentity identity, long offset, long linesApplied, long linesQuarantined) {
-    Entry advancedTo(String path, long newOffset, long applied, long quarantined) {
+  public record Entry(String file, FileIdentity identity, long offset, long linesApplied, long linesQuarantined) {
+    public Entry advancedTo(String path, long newOffset, long applied, long quarantined) {
       return new Entry(path, identity, newOffset, linesApplied + applied, linesQuarantined + quarantined);
     }
   }
@@ -60,7 +61,7 @@ final class Ledger {
   private Ledger() {}
 
   /** Every row. The ledger holds one row per file ever replayed: a few hundred at most. */
-  static List<Entry> readAll(Connection connection) throws SQLException {
+  public static List<Entry> readAll(Connection connection) throws SQLException {
     List<Entry> entries = new ArrayList<>();
     try (Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery(
@@ -74,11 +75,28 @@ final class Ledger {
   }
 
   /** The row of the file at {@code path} with {@code identity}, by the rule in the class comment. */
-  static Optional<Entry> find(List<Entry> entries, Path path, FileIdentity identity) {
+  public static Optional<Entry> find(List<Entry> entries, Path path, FileIdentity identity) {
     String file = path.toString();
     return entries.stream()
         .filter(e -> e.identity().contentHash().equals(identity.contentHash()))
         .min(Comparator.comparingInt((Entry e) -> rank(e, file, identity)).thenComparingLong(Entry::offset));
+  }
+
+  /**
+   * The row of exactly this file: same content hash and same inode (same path where the file
+   * system has no inodes). The inbox and trails use this stricter rule: their files may share a
+   * first line (a shell loop writing the same line every day), and a row of another file with the
+   * same head would otherwise let a new file skip its first lines. A file restored from a copy is
+   * then read again from its start, which costs duplicates nothing: its lines keep their event ids
+   * ({@link FileLineIds}).
+   */
+  public static Optional<Entry> findSameFile(List<Entry> entries, Path path, FileIdentity identity) {
+    String file = path.toString();
+    boolean inodes = !"-".equals(identity.inode());
+    return entries.stream()
+        .filter(e -> e.identity().contentHash().equals(identity.contentHash()))
+        .filter(e -> inodes ? e.identity().inode().equals(identity.inode()) : e.file().equals(file))
+        .min(Comparator.comparingInt((Entry e) -> e.file().equals(file) ? 0 : 1).thenComparingLong(Entry::offset));
   }
 
   private static int rank(Entry entry, String file, FileIdentity identity) {
@@ -93,7 +111,7 @@ final class Ledger {
    * to {@code next.file()}. A row of a different file already at {@code next.file()} is moved
    * aside to {@code path#hash12}.
    */
-  static void save(Connection connection, Entry previous, Entry next, Instant now) throws SQLException {
+  public static void save(Connection connection, Entry previous, Entry next, Instant now) throws SQLException {
     try (PreparedStatement aside = connection.prepareStatement(
         "UPDATE OR REPLACE replay_ledger SET file = file || '#' || substr(identity, 8, 12)"
             + " WHERE file = ? AND substr(identity, 1, ?) <> ?")) {

@@ -1,11 +1,11 @@
-package dev.metadb.replay;
+package dev.metadb.ingester.lines;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 
 /** Where rejected lines go: a {@link Quarantine} file, or nowhere in a dry run ({@link #DISCARD}). */
-interface Rejects extends Closeable {
+public interface Rejects extends Closeable {
   Rejects DISCARD = new Rejects() {
     @Override
     public void reject(LineReader line, String reason, FileChannel source) {}

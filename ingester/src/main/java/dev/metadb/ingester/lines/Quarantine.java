@@ -1,4 +1,4 @@
-package dev.metadb.replay;
+package dev.metadb.ingester.lines;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -44,7 +44,7 @@ import java.util.Set;
  * line without {@code \n}; that torn tail is cut off when the file is opened, and the entry is
  * written again whole. Only one replay runs at a time (the replay lock), so nothing else appends.
  */
-final class Quarantine implements Rejects {
+public final class Quarantine implements Rejects {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonFactory FACTORY = JSON.getFactory();
 
@@ -57,7 +57,7 @@ final class Quarantine implements Rejects {
   private final Set<Long> present = new HashSet<>();
   private boolean unsynced;
 
-  Quarantine(Path dir, Path source, FileIdentity identity) {
+  public Quarantine(Path dir, Path source, FileIdentity identity) {
     this.dir = dir;
     this.source = source;
     this.identity = identity;
@@ -65,7 +65,7 @@ final class Quarantine implements Rejects {
   }
 
   /** Where the rejects of {@code source} go. */
-  static Path rejectsFile(Path quarantineDir, Path source) {
+  public static Path rejectsFile(Path quarantineDir, Path source) {
     return quarantineDir.resolve(source.getFileName() + ".rejects.jsonl");
   }
 

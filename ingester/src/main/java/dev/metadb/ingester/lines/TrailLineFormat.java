@@ -1,4 +1,4 @@
-package dev.metadb.replay;
+package dev.metadb.ingester.lines;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,18 +24,23 @@ import java.util.Map;
  * </pre>
  *
  * <p>The line is rewritten as an envelope of that table and passed through {@code
- * EnvelopeCodec.decode}: the same validation as every other path. Without an event_id, decode
- * derives one from the rewritten envelope's bytes, which depend only on the line's content (not
- * on its whitespace or line ending): importing the same trail twice inserts each event once.
+ * EnvelopeCodec.decode}: the same validation as every other path. For {@code replay --trail}
+ * (no {@link FileLineIds}) ts_utc is required and a missing event_id is derived from the
+ * rewritten envelope's bytes, which depend only on the line's content (not on its whitespace or
+ * line ending): importing the same trail twice inserts each event once. Tailed by the ingester
+ * ({@code ingest --trail}), a missing ts_utc or event_id is filled in as for an inbox line.
  */
-final class TrailLineFormat implements LineFormat {
+public final class TrailLineFormat implements LineFormat {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> ENVELOPE_FIELDS = List.of("event_id", "ts_utc", "host", "pid");
 
   private final Table table;
+  private final FileLineIds ids;
 
-  TrailLineFormat(Table table) {
+  /** @param ids null: ts_utc required, ids derived from content (replay) */
+  public TrailLineFormat(Table table, FileLineIds ids) {
     this.table = table;
+    this.ids = ids;
     for (String field : ENVELOPE_FIELDS) {
       if (table.column(field).isPresent()) {
         throw new IllegalStateException(table.sqlName() + " has a column named like the envelope field " + field);
@@ -44,7 +49,7 @@ final class TrailLineFormat implements LineFormat {
   }
 
   @Override
-  public Envelope parse(byte[] bytes, int offset, int length) throws InvalidEventException {
+  public Envelope parse(byte[] bytes, int offset, int length, long lineStart) throws InvalidEventException {
     JsonNode line;
     try {
       line = JSON.readTree(bytes, offset, length);
@@ -77,6 +82,6 @@ final class TrailLineFormat implements LineFormat {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a parsed JSON tree did not serialise", e);
     }
-    return EnvelopeCodec.decode(rewritten);
+    return EnvelopeCodec.decode(rewritten, 0, rewritten.length, ids == null ? null : ids.at(lineStart));
   }
 }

@@ -1,4 +1,4 @@
-package dev.metadb.replay;
+package dev.metadb.ingester.lines;
 
 /**
  * Strict UTF-8 validation over a byte range, without decoding or allocating.
@@ -11,11 +11,11 @@ package dev.metadb.replay;
  * overlongs inside strings) and would write them into SQLite as text that other readers choke
  * on. A spool line is checked before it is parsed, so such a line goes to quarantine instead.
  */
-final class Utf8Validation {
+public final class Utf8Validation {
   private Utf8Validation() {}
 
   /** The index of the first byte that starts an ill-formed sequence, or -1 if all is well-formed. */
-  static int firstInvalidByte(byte[] bytes, int offset, int length) {
+  public static int firstInvalidByte(byte[] bytes, int offset, int length) {
     int i = offset;
     int end = offset + length;
     while (i < end) {

@@ -1,4 +1,4 @@
-package dev.metadb.replay;
+package dev.metadb.ingester.lines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.metadb.replay;
+package dev.metadb.ingester.lines;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,7 +26,7 @@ import java.nio.channels.FileChannel;
  *       #contentLength()}) are a view valid only until the next call; callers copy what they keep.
  * </ol>
  */
-final class LineReader {
+public final class LineReader {
   private static final int CHUNK = 256 * 1024;
 
   private final FileChannel channel;
@@ -56,7 +56,7 @@ final class LineReader {
    * @param startLineNumber the number of the line starting at {@code startOffset}
    * @param maxLineBytes the longest line content returned with its bytes
    */
-  LineReader(FileChannel channel, long startOffset, long startLineNumber, int maxLineBytes) {
+  public LineReader(FileChannel channel, long startOffset, long startLineNumber, int maxLineBytes) {
     this.channel = channel;
     this.maxLineBytes = maxLineBytes;
     this.buf = new byte[Math.max(2, Math.min(CHUNK, maxLineBytes + 2))];
@@ -65,7 +65,7 @@ final class LineReader {
   }
 
   /** Counts the {@code \n} bytes in {@code [0, upTo)}: the number of the line at upTo, minus 1. */
-  static long countNewlines(FileChannel channel, long upTo) throws IOException {
+  public static long countNewlines(FileChannel channel, long upTo) throws IOException {
     ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
     byte[] bytes = chunk.array();
     long count = 0;
@@ -87,7 +87,7 @@ final class LineReader {
   }
 
   /** Moves to the next complete line; false when only an incomplete line (or nothing) is left. */
-  boolean next() throws IOException {
+  public boolean next() throws IOException {
     pendingOversized = -1;
     int scanFrom = pos;
     while (true) {
@@ -146,12 +146,12 @@ final class LineReader {
   }
 
   /** Bytes after the last complete line at the end of what {@link #next()} read; 0 if none. */
-  long pendingLength() {
+  public long pendingLength() {
     return pendingOversized >= 0 ? pendingOversized : lim - pos;
   }
 
   /** File offset just after the last complete line returned (where the pending bytes start). */
-  long completeUpTo() {
+  public long completeUpTo() {
     return bufStart + (pendingOversized >= 0 ? 0 : pos);
   }
 
@@ -159,7 +159,7 @@ final class LineReader {
    * Makes the pending incomplete line the current one, marked {@link #torn()}. Only once {@link
    * #next()} returned false and {@link #pendingLength()} is positive.
    */
-  void takeTrailing() {
+  public void takeTrailing() {
     if (pendingOversized >= 0) {
       setLine(bufStart, bufStart + pendingOversized, 0, 0, true, true);
       bufStart += pendingOversized;
@@ -201,41 +201,41 @@ final class LineReader {
   }
 
   /** The current line's number, from 1. */
-  long number() {
+  public long number() {
     return number;
   }
 
   /** File offset of the current line's first byte. */
-  long start() {
+  public long start() {
     return start;
   }
 
   /** File offset just after the current line's {@code \n} (or after its last byte if torn). */
-  long end() {
+  public long end() {
     return end;
   }
 
   /** The array holding the current line's content (not when {@link #oversized()}). */
-  byte[] buffer() {
+  public byte[] buffer() {
     return buf;
   }
 
-  int contentOffset() {
+  public int contentOffset() {
     return contentOffset;
   }
 
   /** Content length in bytes, without the line break; 0 when {@link #oversized()}. */
-  int contentLength() {
+  public int contentLength() {
     return contentLength;
   }
 
   /** The line's content is longer than the limit; its bytes were not kept. */
-  boolean oversized() {
+  public boolean oversized() {
     return oversized;
   }
 
   /** The line has no {@code \n}: it is the trailing fragment handed out by {@link #takeTrailing()}. */
-  boolean torn() {
+  public boolean torn() {
     return torn;
   }
 }

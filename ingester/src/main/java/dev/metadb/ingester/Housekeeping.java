@@ -1,0 +1,92 @@
+package dev.metadb.ingester;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
+
+/**
+ * The ingester's upkeep, done only while no batch is open, so it never delays a commit:
+ *
+ * <ul>
+ *   <li>WAL CHECKPOINT: {@code PRAGMA wal_checkpoint(TRUNCATE)} once the loop has been idle for
+ *       {@link #WAL_CHECKPOINT_IDLE_NANOS} after a commit, so the WAL does not grow without bound
+ *       (readers holding old snapshots starve automatic checkpoints); retried at the next idle
+ *       moment when a reader kept it from finishing.
+ *   <li>RETENTION: every {@link #RETENTION_INTERVAL_NANOS}, at start and at the end of a drain,
+ *       the {@link Retention} rule over every slot.
+ * </ul>
+ */
+final class Housekeeping {
+  static final long WAL_CHECKPOINT_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  static final long RETENTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(10);
+
+  private final MetaDatabase db;
+  private final Retention retention;
+  private final Consumer<String> log;
+  private boolean walDirty;
+  private long lastCommitNanos;
+  private long nextSweepNanos;
+  private volatile long filesDeleted;
+
+  Housekeeping(MetaDatabase db, IngestOptions options, Consumer<String> log) {
+    this.db = db;
+    this.retention = new Retention(options.retainDays());
+    this.log = log;
+  }
+
+  /** A batch committed: the WAL has grown. */
+  void committed() {
+    walDirty = true;
+    lastCommitNanos = System.nanoTime();
+  }
+
+  /** The loop is idle with nothing uncommitted: do what is due. */
+  void idle(Sources sources, long nowNanos) {
+    if (walDirty && nowNanos - lastCommitNanos >= WAL_CHECKPOINT_IDLE_NANOS) {
+      walDirty = !checkpointWal();
+    }
+    if (nowNanos >= nextSweepNanos) {
+      sweep(sources);
+    }
+  }
+
+  /** Retention now, and a WAL checkpoint: at the end of a drain. */
+  void finish(Sources sources) {
+    sweep(sources);
+    checkpointWal();
+  }
+
+  /** Cycle files deleted by retention since open; any thread. */
+  long filesDeleted() {
+    return filesDeleted;
+  }
+
+  /** Applies retention to every slot now. */
+  void sweep(Sources sources) {
+    nextSweepNanos = System.nanoTime() + RETENTION_INTERVAL_NANOS;
+    // Chronicle unmaps the cycle files a tailer moved past on a background thread; until it has,
+    // they count as open and Retention keeps them. Release them now so the sweep sees them closed.
+    BackgroundResourceReleaser.releasePendingResources();
+    Instant now = Instant.now();
+    long deleted = 0;
+    for (SlotReader slot : sources.of(SlotReader.class)) {
+      try {
+        deleted += retention.sweep(slot, slot.checkpoint(), now, log);
+      } catch (RuntimeException e) {
+        log.accept(slot.name() + ": retention failed (will retry): " + e);
+      }
+    }
+    filesDeleted += deleted;
+  }
+
+  private boolean checkpointWal() {
+    try {
+      return db.checkpointWal();
+    } catch (SQLException e) {
+      log.accept("meta.db: WAL checkpoint failed (will retry when idle): " + e.getMessage());
+      return false;
+    }
+  }
+}
