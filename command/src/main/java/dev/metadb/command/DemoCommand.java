@@ -38,13 +38,17 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Run writers, an ingester and queries in a temporary home and show the results.",
+    description = {
+      "Run writers, an ingester and queries and show the results. Without --home it works in a new",
+      "temporary directory, removed at the end unless --keep is given; $METADB_HOME is not used."
+    },
     footer = {
       "",
       "Examples:",
-      "  metadb demo                       # 3 writer processes for 5 s in a new temporary home",
+      "  metadb demo                         # 3 writer processes for 5 s in a new temporary home",
+      "  metadb demo --keep                  # the same, and keep the home to query afterwards",
       "  metadb demo --writers 8 --seconds 20 --rate 500",
-      "  metadb demo --home /tmp/try-metadb   # keep using it afterwards with --home"
+      "  metadb demo --home /tmp/try-metadb  # use (and keep) this home"
     })
 final class DemoCommand implements Callable<Integer> {
   @Mixin HomeOption homeOption;
@@ -56,6 +60,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--seconds", paramLabel = "S", description = "how long the writers record (default: ${DEFAULT-VALUE})")
   int seconds = 5;
+
+  @Option(names = "--keep", description = "keep the temporary home at the end (always kept with --home)")
+  boolean keep;
 
   @Option(names = "--rate", paramLabel = "R", description = "events per second per writer (default: ${DEFAULT-VALUE})")
   int rate = 300;
@@ -72,12 +79,31 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (homeOption.home != null || keep) {
+      return run(homeOption.home != null ? homeOption.home() : new Home(Files.createTempDirectory("metadb-demo-")), true);
+    }
+    Home temporary = new Home(Files.createTempDirectory("metadb-demo-"));
+    try {
+      return run(temporary, false);
+    } finally {
+      deleteTree(temporary.dir());
+    }
+  }
+
+  private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> paths = Files.walk(dir)) {
+      for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private int run(Home home, boolean kept) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (writers < 1 || writers > 64 || seconds < 1 || seconds > 3600 || rate < 1 || rate > 100_000) {
       throw CommandException.input("--writers must be 1..64, --seconds 1..3600, --rate 1..100000");
     }
-    Home home = homeOption.home == null ? new Home(Files.createTempDirectory("metadb-demo-")) : homeOption.home();
     Home.createPrivateDirectories(home.dir());
     err.println("metadb demo: home " + home.dir());
     err.println("metadb demo: starting the ingester and " + writers + " writer processes (" + rate + " events/s each, " + seconds + " s)");
@@ -126,8 +152,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  queue     " + home.queueDir() + "  (one slot per writer process)");
     out.println("  spool     " + home.logsDir());
     out.println();
-    out.println("Try: metadb query --home " + home.dir() + " \"SELECT count(*) FROM ticks\"");
-    out.println("     metadb status --home " + home.dir());
+    if (kept) {
+      out.println("Try: " + Hints.invokedAs() + " query --home " + home.dir() + " \"SELECT count(*) FROM ticks\"");
+      out.println("     " + Hints.invokedAs() + " status --home " + home.dir());
+    } else {
+      out.println("The temporary home is removed now; " + Hints.invokedAs() + " demo --keep keeps it to query afterwards.");
+    }
     out.flush();
     long landed = countRows(home);
     if (failures > 0 || landed != total || total == 0) {

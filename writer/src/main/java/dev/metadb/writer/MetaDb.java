@@ -97,12 +97,14 @@ public final class MetaDb implements AutoCloseable {
 
   /**
    * Opens the writer for {@code home}. Never fails for a storage problem: when no slot can be
-   * claimed within {@code claimTimeout}, the writer starts in spool mode and retries later.
+   * claimed within {@code claimTimeout}, the writer starts in spool mode and retries later. Fails
+   * at once with {@link MissingJvmFlagsException} in a JVM started without Chronicle's flags.
    *
    * @throws UnusableHomeException when the home is not a directory, cannot be created, or is not
    *     private to this user ({@link Home#prepare()}): events are never written into it
    */
   public static MetaDb open(Path home, WriterConfig config) {
+    JvmFlags.check();
     Home h = new Home(home).prepare();
     synchronized (OPEN) {
       MetaDb db = OPEN.get(h.dir());

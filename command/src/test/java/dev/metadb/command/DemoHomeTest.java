@@ -1,0 +1,43 @@
+package dev.metadb.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The demo's temporary home is removed at the end unless --keep is given, as its help says. */
+class DemoHomeTest {
+  private static final Pattern HOME = Pattern.compile("metadb demo: home (\\S+)");
+
+  private static Path home(CommandRun r) {
+    Matcher m = HOME.matcher(r.err());
+    assertTrue(m.find(), r.err());
+    return Path.of(m.group(1));
+  }
+
+  @Test
+  void temporaryHomeIsRemovedUnlessKept() throws Exception {
+    CommandRun removed = CommandRun.of("demo", "--writers", "1", "--seconds", "1", "--rate", "50");
+    assertEquals(0, removed.exit(), removed.err());
+    assertFalse(Files.exists(home(removed)), "removed: " + home(removed));
+    assertTrue(removed.out().contains("demo --keep keeps it"), removed.out());
+
+    CommandRun kept = CommandRun.of("demo", "--keep", "--writers", "1", "--seconds", "1", "--rate", "50");
+    assertEquals(0, kept.exit(), kept.err());
+    Path home = home(kept);
+    assertTrue(Files.isRegularFile(home.resolve("meta.db")), "kept: " + home);
+    assertTrue(kept.out().contains("query --home " + home), kept.out());
+    try (java.util.stream.Stream<Path> paths = Files.walk(home)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    CommandRun help = CommandRun.of("demo", "--help");
+    assertTrue(help.out().contains("removed at the end unless --keep"), help.out());
+  }
+}
