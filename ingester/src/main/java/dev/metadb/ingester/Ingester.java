@@ -74,7 +74,7 @@ public final class Ingester implements AutoCloseable {
         return stopRequested;
       }
     }, log);
-    this.housekeeping = new Housekeeping(db, options, log);
+    this.housekeeping = new Housekeeping(home, db, options, log);
     discoveries.add(new SlotDiscovery(home, options, db.connection(), log));
   }
 
