@@ -77,6 +77,9 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--skip-missing", description = "when a checkpoint's cycle file is gone, continue from the first entry still queued (entries in the missing files are lost)")
   boolean skipMissing;
 
+  @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464)")
+  String metricsAddress;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -87,8 +90,14 @@ final class IngestCommand implements Callable<Integer> {
     };
     IngestOptions options = new IngestOptions(batchSize, Duration.ofMillis(maxLatencyMillis), retainDays, skipMissing)
         .withTrails(trails.stream().map(Trail::parse).toList());
-    Ingester ingester = Ingester.open(home.home(), options, log);
-    return once ? drain(ingester, out) : runUntilStopped(ingester, log);
+    if (metricsAddress == null) {
+      Ingester ingester = Ingester.open(home.home(), options, log);
+      return once ? drain(ingester, out) : runUntilStopped(ingester, log);
+    }
+    try (PrometheusMetrics metrics = PrometheusMetrics.start(home.home(), metricsAddress, log)) {
+      Ingester ingester = Ingester.open(home.home(), options, log, metrics);
+      return once ? drain(ingester, out) : runUntilStopped(ingester, log);
+    }
   }
 
   private static int drain(Ingester ingester, PrintWriter out) throws Exception {

@@ -44,6 +44,14 @@ final class BatchWriter implements AutoCloseable {
   private final Consumer<String> log;
   private volatile IngestStats stats = IngestStats.ZERO;
 
+  private IngestMetrics metrics = IngestMetrics.NONE;
+  private final long[] insertedPerTable = new long[dev.metadb.event.Table.values().length];
+
+  /** Where batch figures go ({@link IngestMetrics#NONE} unless set once, before the first batch). */
+  void metrics(IngestMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   BatchWriter(Home home, MetaDatabase db, CheckpointStore checkpoints, Waiter waiter, Consumer<String> log) {
     this.home = home;
     this.db = db;
@@ -77,8 +85,10 @@ final class BatchWriter implements AutoCloseable {
           throw e;
         }
         failure = "meta.db: " + e.getMessage();
+        metrics.retried(cause(e));
       } catch (IOException e) {
         failure = "spool " + home.spoolFileToday() + " or quarantine: " + e;
+        metrics.retried("spool");
       }
       if (backoff == null) {
         backoff = new Backoff();
@@ -101,6 +111,8 @@ final class BatchWriter implements AutoCloseable {
     long inserted = 0;
     long duplicates = 0;
     long spooled = 0;
+    java.util.Arrays.fill(insertedPerTable, 0);
+    long started = System.nanoTime();
     try (WriteTransaction tx = db.begin()) {
       for (PendingEntry entry : batch.entries) {
         if (entry.spooled) {
@@ -115,6 +127,7 @@ final class BatchWriter implements AutoCloseable {
         try {
           if (inserter.insert(entry.envelope, now)) {
             inserted++;
+            insertedPerTable[entry.envelope.table().ordinal()]++;
           } else {
             duplicates++;
           }
@@ -132,6 +145,7 @@ final class BatchWriter implements AutoCloseable {
       }
       tx.commit();
     }
+    metrics.batchCommitted(insertedPerTable, batch.size(), duplicates, spooled, System.nanoTime() - started);
     for (Source source : batch.sources) {
       source.committed();
     }
@@ -145,6 +159,16 @@ final class BatchWriter implements AutoCloseable {
         s.batches() + 1,
         s.retries() + retriesSoFar,
         s.filesDeleted());
+  }
+
+  /** The retry cause for metrics: busy, full, io or other. */
+  private static String cause(SQLException e) {
+    return switch (e.getErrorCode() & 0xff) {
+      case 5, 6 -> "busy";
+      case 13 -> "full";
+      case 10 -> "io";
+      default -> "other";
+    };
   }
 
   private static SpoolStamp stamp(PendingEntry entry, String problem, Instant now) {

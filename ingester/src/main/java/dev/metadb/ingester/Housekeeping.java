@@ -1,6 +1,8 @@
 package dev.metadb.ingester;
 
+import dev.metadb.writer.Home;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -15,24 +17,33 @@ import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
  *       (readers holding old snapshots starve automatic checkpoints); retried at the next idle
  *       moment when a reader kept it from finishing.
  *   <li>RETENTION: every {@link #RETENTION_INTERVAL_NANOS}, at start and at the end of a drain,
- *       the {@link Retention} rule over every slot.
+ *       the {@link Retention} rule over every slot, and {@link FileRetention} over the
+ *       finished-file directories.
+ *   <li>ROW RETENTION: every idle moment, {@link RowRetention#runIdle} for at most
+ *       {@link #ROW_RETENTION_BUDGET} (it looks at the policies once a minute when nothing is due).
  * </ul>
  */
 final class Housekeeping {
   static final long WAL_CHECKPOINT_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
   static final long RETENTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(10);
+  /** How long one idle moment may spend deleting expired rows (500-row transactions). */
+  static final Duration ROW_RETENTION_BUDGET = Duration.ofMillis(20);
 
   private final MetaDatabase db;
   private final Retention retention;
+  private final RowRetention rows;
+  private final Home home;
   private final Consumer<String> log;
   private boolean walDirty;
   private long lastCommitNanos;
   private long nextSweepNanos;
   private volatile long filesDeleted;
 
-  Housekeeping(MetaDatabase db, IngestOptions options, Consumer<String> log) {
+  Housekeeping(Home home, MetaDatabase db, IngestOptions options, Consumer<String> log) {
     this.db = db;
     this.retention = new Retention(options.retainDays());
+    this.rows = new RowRetention(db, Instant::now, log);
+    this.home = home;
     this.log = log;
   }
 
@@ -50,11 +61,24 @@ final class Housekeeping {
     if (nowNanos >= nextSweepNanos) {
       sweep(sources);
     }
+    expireRows(ROW_RETENTION_BUDGET);
+  }
+
+  /** Row retention ({@link RowRetention}) for about {@code budget}; a failure waits for the next idle moment. */
+  private void expireRows(Duration budget) {
+    try {
+      rows.runIdle(budget);
+    } catch (SQLException e) {
+      log.accept("retention: deleting expired rows failed (will retry): " + e.getMessage());
+    }
   }
 
   /** Retention now, and a WAL checkpoint: at the end of a drain. */
   void finish(Sources sources) {
     sweep(sources);
+    for (int i = 0; i < 1000 && !rows.resting(); i++) {
+      expireRows(ROW_RETENTION_BUDGET);
+    }
     checkpointWal();
   }
 
@@ -77,6 +101,11 @@ final class Housekeeping {
       } catch (RuntimeException e) {
         log.accept(slot.name() + ": retention failed (will retry): " + e);
       }
+    }
+    try {
+      deleted += FileRetention.sweep(home, RetentionPolicies.load(db.connection()), now, log);
+    } catch (SQLException e) {
+      log.accept("retention: cannot read the policies (will retry): " + e.getMessage());
     }
     filesDeleted += deleted;
   }

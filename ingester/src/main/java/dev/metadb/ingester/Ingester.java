@@ -75,7 +75,7 @@ public final class Ingester implements AutoCloseable {
         return stopRequested;
       }
     }, log);
-    this.housekeeping = new Housekeeping(db, options, log);
+    this.housekeeping = new Housekeeping(home, db, options, log);
     discoveries.add(new SlotDiscovery(home, options, db.connection(), log));
     discoveries.add(new FileDiscovery(FileKind.inbox(home), db, checkpointStore, options.settle(), log));
     for (Trail trail : options.trails()) {
@@ -94,12 +94,19 @@ public final class Ingester implements AutoCloseable {
    */
   public static Ingester open(Home home, IngestOptions options, Consumer<String> log)
       throws IOException, SQLException, MetaDatabaseException, IngestException {
+    return open(home, options, log, IngestMetrics.NONE);
+  }
+
+  /** {@link #open(Home, IngestOptions, Consumer)}, reporting batches and retries to {@code metrics}. */
+  public static Ingester open(Home home, IngestOptions options, Consumer<String> log, IngestMetrics metrics)
+      throws IOException, SQLException, MetaDatabaseException, IngestException {
     IngestLock lock = IngestLock.acquire(home);
     MetaDatabase db = null;
     Ingester ingester = null;
     try {
       db = MetaDatabase.open(home.metaDb(), log);
       ingester = new Ingester(home, options, log, lock, db);
+      ingester.writer.metrics(metrics);
       ingester.discover(true);
       return ingester;
     } catch (IOException | SQLException | MetaDatabaseException | IngestException | RuntimeException e) {

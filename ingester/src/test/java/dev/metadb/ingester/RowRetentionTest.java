@@ -115,4 +115,24 @@ class RowRetentionTest {
       assertTrue(after < before / 5, "meta.db " + before + " -> " + after + " bytes");
     }
   }
+
+  @Test
+  void theIngesterDeletesExpiredRowsInItsIdleMoments() throws Exception {
+    dev.metadb.writer.Home home = new dev.metadb.writer.Home(dir.resolve("home"));
+    try (MetaDatabase db = MetaDatabase.open(home.metaDb())) {
+      RetentionPolicies.set(db, "ticks", Duration.ofDays(30).toSeconds(), Instant.now());
+    }
+    try (SlotAppender slot = SlotAppender.open(home, 0)) {
+      for (int i = 0; i < 50; i++) {
+        Instant ts = Instant.now().minus(Duration.ofDays(i < 30 ? 40 : 1));
+        slot.append(new Envelope(EventIds.next(), ts, "h", 1L, new Tick("s", null)));
+      }
+    }
+    try (Ingester ingester = Ingester.open(home, IngestOptions.DEFAULTS, line -> {})) {
+      assertEquals(50, ingester.drain().inserted());
+    }
+    assertEquals(20, Sql.count(home.metaDb(), "SELECT count(*) FROM ticks"));
+    assertEquals(0, Sql.count(home.metaDb(), "SELECT count(*) FROM ticks WHERE ts_utc < '"
+        + Timestamps.format(Instant.now().minus(Duration.ofDays(30))) + "'"));
+  }
 }

@@ -1,0 +1,106 @@
+package dev.metadb.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.metadb.ingester.Child;
+import dev.metadb.writer.WriterChild;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code metadb ingest --metrics}: a real ingester process scraped over HTTP, figures against meta.db. */
+class MetricsTest {
+  private static final Duration START = Duration.ofSeconds(60);
+  private static final Pattern SERVED = Pattern.compile("metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
+  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*\\})?) (\\S+)$");
+
+  @TempDir Path dir;
+
+  private String home() {
+    return dir.resolve("home").toString();
+  }
+
+  @Test
+  void scrapedFiguresMatchMetaDbAndOnlyTheMetricsPathIsServed() throws Exception {
+    try (Child ingest = Child.start(Main.class, "ingest", "--home", home(), "--metrics", "127.0.0.1:0")) {
+      assertTrue(ingest.awaitErr(l -> SERVED.matcher(l).find(), START), ingest.err().toString());
+      int port = ingest.err().stream().map(SERVED::matcher).filter(Matcher::find).findFirst()
+          .map(m -> Integer.parseInt(m.group(1))).orElseThrow();
+      Child writer = Child.start(WriterChild.class, home(), "400");
+      assertEquals(0, writer.await(START), writer.err().toString());
+      HttpClient http = HttpClient.newHttpClient();
+      URI uri = URI.create("http://127.0.0.1:" + port + "/metrics");
+      long deadline = System.nanoTime() + START.toNanos();
+      Map<String, Double> samples;
+      while (true) {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        samples = parse(response.body());
+        double ingested = samples.getOrDefault("metadb_events_ingested_total{table=\"ticks\"}", 0.0)
+            + samples.getOrDefault("metadb_events_ingested_total{table=\"messages\"}", 0.0);
+        if (ingested == 400 && samples.get("metadb_queue_lag_entries") == 0) {
+          break;
+        }
+        assertTrue(System.nanoTime() < deadline, "ingested " + ingested + " of 400: " + ingest.err());
+        Thread.sleep(200);
+      }
+      assertEquals(count("SELECT count(*) FROM ticks"), samples.get("metadb_events_ingested_total{table=\"ticks\"}"));
+      assertEquals(count("SELECT count(*) FROM messages"), samples.get("metadb_events_ingested_total{table=\"messages\"}"));
+      assertEquals(0.0, samples.get("metadb_events_ingested_total{table=\"crashes\"}"));
+      double batches = samples.get("metadb_batches_total");
+      assertTrue(batches >= 1, samples.toString());
+      assertEquals(batches, samples.get("metadb_batch_duration_seconds_count"));
+      assertEquals(0.0, samples.get("metadb_spool_lines"));
+      assertEquals(0.0, samples.get("metadb_quarantine_lines"));
+      assertEquals(0.0, samples.get("metadb_queue_lag_seconds"));
+      assertTrue(samples.containsKey("process_cpu_seconds_total"), "process metrics");
+      assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")), "JVM metrics");
+
+      for (String path : new String[] {"/", "/-/healthy", "/metrics/x", "/metricsx"}) {
+        HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, other.statusCode(), path);
+      }
+    }
+  }
+
+  @Test
+  void aBadAddressIsRefusedBeforeIngesting() {
+    CommandRun run = CommandRun.of("ingest", "--once", "--home", home(), "--metrics", "localhost");
+    assertEquals(2, run.exit(), run.err());
+    assertTrue(run.err().contains("is not HOST:PORT"), run.err());
+  }
+
+  private static Map<String, Double> parse(String body) {
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : body.split("\n")) {
+      Matcher m = SAMPLE.matcher(line);
+      if (!line.startsWith("#") && m.matches()) {
+        samples.put(m.group(1), Double.parseDouble(m.group(2)));
+      }
+    }
+    return samples;
+  }
+
+  private double count(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + Path.of(home(), "meta.db"));
+        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
