@@ -7,6 +7,7 @@ import dev.metadb.ingester.CheckResult;
 import dev.metadb.ingester.Finding;
 import dev.metadb.ingester.MetaDbCheck;
 import dev.metadb.ingester.QueueCheck;
+import dev.metadb.replay.LinesCheck;
 import dev.metadb.writer.Home;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -72,6 +73,9 @@ final class VerifyCommand implements Callable<Integer> {
     MetaDbCheck.Outcome db = MetaDbCheck.run(home);
     checks.add(QueueCheck.run(home, db));
     checks.add(db.result());
+    checks.add(LinesCheck.ledger(home));
+    checks.add(LinesCheck.spool(home));
+    checks.add(LinesCheck.inbox(home));
     return checks;
   }
 
