@@ -3,10 +3,13 @@ package dev.metadb.command;
 import dev.metadb.ingester.IngestOptions;
 import dev.metadb.ingester.IngestStats;
 import dev.metadb.ingester.Ingester;
+import dev.metadb.ingester.Trail;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +36,7 @@ import sun.misc.Signal;
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
-    description = "Move queued events into meta.db (SQLite, WAL) exactly once; runs until SIGTERM/SIGINT.",
+    description = "Move queued events, inbox lines and trails into meta.db (SQLite, WAL) exactly once; runs until SIGTERM/SIGINT.",
     footer = {
       "",
       "Examples:",
@@ -41,6 +44,8 @@ import sun.misc.Signal;
       "  metadb ingest --once           drain what is queued now, print counts, exit",
       "  metadb ingest --batch-size 5000 --max-latency-ms 200 --retain-days 3",
       "  metadb ingest --skip-missing   go on past a deleted checkpoint cycle file",
+      "  metadb ingest --trail watchdog_events=/var/log/agents/watchdog-events-*.jsonl",
+      "                                 also tail a one-table trail in place (repeatable)",
       "",
       "Exit 0 ok, 1 runtime failure (another ingester running, meta.db not a",
       "database, a checkpoint's cycle file gone), 2 bad option, 3 meta.db schema",
@@ -66,6 +71,9 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--retain-days", paramLabel = "D", description = "delete ingested queue cycle files older than D days (default: ${DEFAULT-VALUE})")
   int retainDays = IngestOptions.DEFAULTS.retainDays();
 
+  @Option(names = "--trail", paramLabel = "TABLE=GLOB", description = "tail the files GLOB matches (wildcards in the file name only) in place, each line one TABLE data object, optionally with ts_utc/event_id/host/pid; repeatable")
+  List<String> trails = new ArrayList<>();
+
   @Option(names = "--skip-missing", description = "when a checkpoint's cycle file is gone, continue from the first entry still queued (entries in the missing files are lost)")
   boolean skipMissing;
 
@@ -80,7 +88,8 @@ final class IngestCommand implements Callable<Integer> {
       err.println("metadb ingest: " + line);
       err.flush();
     };
-    IngestOptions options = new IngestOptions(batchSize, Duration.ofMillis(maxLatencyMillis), retainDays, skipMissing);
+    IngestOptions options = new IngestOptions(batchSize, Duration.ofMillis(maxLatencyMillis), retainDays, skipMissing)
+        .withTrails(trails.stream().map(Trail::parse).toList());
     if (metricsAddress == null) {
       Ingester ingester = Ingester.open(home.home(), options, log);
       return once ? drain(ingester, out) : runUntilStopped(ingester, log);

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show meta.db's schema and rows, what is queued but not yet ingested, the ingester and the spool.",
+    description = "Show meta.db's schema and rows, what is queued or in the inbox and trails but not yet ingested, the ingester and the spool.",
     footer = {
       "",
       "Examples:",
@@ -96,6 +96,18 @@ final class StatusCommand implements Callable<Integer> {
     }
     ObjectNode spool = root.putObject("spool_files");
     s.spoolFiles().forEach(spool::put);
+    ArrayNode files = root.putArray("files");
+    for (IngestStatus.FileStatus file : s.files()) {
+      ObjectNode node = files.addObject();
+      node.put("file", file.file().toString());
+      node.put("kind", file.kind());
+      node.put("size", file.size());
+      node.put("pending_bytes", file.pendingBytes());
+      node.put("pending_lines", file.pendingLines());
+      node.put("lines_applied", file.linesApplied());
+      node.put("lines_quarantined", file.linesQuarantined());
+      node.put("lag_seconds", file.lag(now).toMillis() / 1000.0);
+    }
     return root;
   }
 
@@ -120,5 +132,11 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.printf("spool files   %d%n", s.spoolFiles().size());
     s.spoolFiles().forEach((name, lines) -> out.printf("  %s  %d lines%n", name, lines));
+    out.printf("inbox/trails  %d files%n", s.files().size());
+    for (IngestStatus.FileStatus file : s.files()) {
+      String name = file.kind().equals("inbox") ? "inbox/" + file.file().getFileName() : file.file().toString();
+      out.printf("  %s  %d lines (%d bytes) not yet applied, lag %.1f s; %d applied, %d quarantined%n", name,
+          file.pendingLines(), file.pendingBytes(), file.lag(now).toMillis() / 1000.0, file.linesApplied(), file.linesQuarantined());
+    }
   }
 }

@@ -7,7 +7,7 @@ import java.io.IOException;
  * notices the ones that changed under the ingester. The loop calls every discovery at most every
  * {@link Ingester#RESCAN_NANOS}, on its own thread.
  */
-sealed interface Discovery permits SlotDiscovery {
+sealed interface Discovery permits SlotDiscovery, FileDiscovery {
   /**
    * Brings {@code sources} up to date with the file system.
    *

@@ -37,6 +37,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * @param ingesterPid the pid holding the ingest lock; empty when no ingester runs (-1: running,
  *     pid unknown)
  * @param spoolFiles spool file name to line count, oldest first
+ * @param files one entry per inbox file and per tailed trail file
  */
 public record IngestStatus(
     Path home,
@@ -44,7 +45,30 @@ public record IngestStatus(
     Map<String, Long> rows,
     List<SlotStatus> slots,
     OptionalLong ingesterPid,
-    Map<String, Long> spoolFiles) {
+    Map<String, Long> spoolFiles,
+    List<FileStatus> files) {
+
+  /**
+   * One inbox file, or one trail file the ingester tails (a ledger row outside {@code logs/}).
+   *
+   * @param file its path
+   * @param kind {@code inbox} or {@code trail}
+   * @param size its size in bytes now
+   * @param pendingBytes bytes after the last applied line (a partial last line included)
+   * @param pendingLines complete lines after the last applied line
+   * @param linesApplied lines whose events are in meta.db
+   * @param linesQuarantined lines sent to quarantine
+   * @param oldestPending when the first line not yet applied was recorded (its ts_utc), or else
+   *     when the file's checkpoint last moved; null when nothing is pending
+   */
+  public record FileStatus(
+      Path file, String kind, long size, long pendingBytes, long pendingLines, long linesApplied, long linesQuarantined,
+      Instant oldestPending) {
+    /** How long the oldest pending line has waited; zero when none. */
+    public Duration lag(Instant now) {
+      return oldestPending == null || oldestPending.isAfter(now) ? Duration.ZERO : Duration.between(oldestPending, now);
+    }
+  }
 
   /**
    * One writer slot.
@@ -105,7 +129,7 @@ public record IngestStatus(
     for (Path file : ErrorSpool.files(home)) {
       spool.put(file.getFileName().toString(), lines(file));
     }
-    return new IngestStatus(home.dir(), version, rows, slots, IngestLock.holder(home), spool);
+    return new IngestStatus(home.dir(), version, rows, slots, IngestLock.holder(home), spool, FileStatuses.read(home));
   }
 
   private static long count(MetaDatabase db, String table) throws SQLException {

@@ -25,7 +25,7 @@ import java.time.Instant;
  * A kill -9 anywhere therefore leaves every checkpoint equal to the rows committed: a restart
  * reads each source again from its checkpoint and INSERT OR IGNORE absorbs any re-read.
  */
-sealed interface Source extends AutoCloseable permits SlotReader {
+sealed interface Source extends AutoCloseable permits SlotReader, FileSource {
   /** The name in logs and checkpoints: {@code slot-03}, {@code inbox/cli-2026-11-25.jsonl}. */
   String name();
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -113,10 +112,10 @@ public final class EnvelopeCodec {
    * leaves out (an inbox or trail line, written by a shell one-liner).
    *
    * @param tsUtc the time of a line without {@code ts_utc} (the inbox: when it was first read)
-   * @param eventId the id of a line without {@code event_id}, given the line's own {@code ts_utc}
-   *     (null when it has none) and its bytes
+   * @param eventId the id of a line without {@code event_id} (the inbox: {@link
+   *     EventIds#derivedForLine}, from the file and the line's offset)
    */
-  public record Missing(Supplier<Instant> tsUtc, BiFunction<Instant, byte[], String> eventId) {}
+  public record Missing(Supplier<Instant> tsUtc, Supplier<String> eventId) {}
 
   /** Parses and validates one envelope from UTF-8 JSON bytes; ts_utc is required. */
   public static Envelope decode(byte[] bytes, int offset, int length) throws InvalidEventException {
@@ -160,24 +159,26 @@ public final class EnvelopeCodec {
       }
     }
     String tsText = text(root, "ts_utc", tableName);
-    Instant lineTs = null;
+    Instant ts;
     if (tsText == null && missing == null) {
       throw new InvalidEventException(tableName, "ts_utc", "required envelope field is missing");
     }
-    if (tsText != null) {
+    if (tsText == null) {
+      ts = missing.tsUtc().get();
+    } else {
       try {
-        lineTs = Timestamps.parse(tsText);
+        ts = Timestamps.parse(tsText);
       } catch (Timestamps.OutOfRangeException e) {
         throw new InvalidEventException(tableName, "ts_utc", e.getMessage());
       } catch (java.time.format.DateTimeParseException e) {
         throw new InvalidEventException(tableName, "ts_utc", "expected an ISO-8601 timestamp, got '" + EventValidator.abbreviate(tsText) + "'");
       }
     }
-    Instant ts = lineTs != null ? lineTs : missing.tsUtc().get();
     String eventId = text(root, "event_id", tableName);
     if (eventId == null) {
-      byte[] line = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
-      eventId = missing == null ? EventIds.derived(ts, line) : missing.eventId().apply(lineTs, line);
+      eventId = missing == null
+          ? EventIds.derived(ts, java.util.Arrays.copyOfRange(bytes, offset, offset + length))
+          : missing.eventId().get();
     } else if (eventId.isEmpty() || eventId.length() > 64) {
       throw new InvalidEventException(tableName, "event_id", "must be 1 to 64 characters");
     }

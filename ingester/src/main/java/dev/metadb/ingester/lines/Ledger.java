@@ -53,6 +53,11 @@ public final class Ledger {
    * @param offset byte offset after the last line consumed
    */
   public record Entry(String file, FileIdentity identity, long offset, long linesApplied, long linesQuarantined) {
+    /** This row under another key (the file moved). */
+    public Entry withFile(String path) {
+      return new Entry(path, identity, offset, linesApplied, linesQuarantined);
+    }
+
     public Entry advancedTo(String path, long newOffset, long applied, long quarantined) {
       return new Entry(path, identity, newOffset, linesApplied + applied, linesQuarantined + quarantined);
     }
