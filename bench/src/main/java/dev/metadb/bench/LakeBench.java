@@ -1,13 +1,13 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.Table;
-import dev.metadb.store.MetaDatabase;
-import dev.metadb.store.WriteTransaction;
 import dev.metadb.query.LakeExporter;
 import dev.metadb.query.LakeQuery;
 import dev.metadb.query.QueryEngine;
 import dev.metadb.query.ResultFormat;
 import dev.metadb.query.TimeWindow;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
 import dev.metadb.writer.Home;
 import java.io.OutputStream;
 import java.nio.file.Files;

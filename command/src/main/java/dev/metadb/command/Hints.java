@@ -4,9 +4,6 @@ import dev.metadb.ingester.IngestLock;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * What to do next. The hints of failures travel with the failures themselves ({@link
@@ -36,7 +33,7 @@ final class Hints {
    */
   static void warnIfNoIngester(Home home, PrintWriter err) {
     try {
-      if (IngestLock.holder(home).isPresent() || !hasSlots(home.queueDir())) {
+      if (IngestLock.holder(home).isPresent() || home.slotDirs().isEmpty()) {
         return;
       }
     } catch (IOException e) {
@@ -45,14 +42,5 @@ final class Hints {
     err.println("metadb: note: no ingester is running on " + home.dir()
         + "; events recorded since it last ran are still in the queue, not in meta.db.");
     err.println("  hint: " + pasteable("run `metadb ingest` (or `metadb ingest --once` to catch up and exit)"));
-  }
-
-  private static boolean hasSlots(Path queueDir) throws IOException {
-    if (!Files.isDirectory(queueDir)) {
-      return false;
-    }
-    try (Stream<Path> entries = Files.list(queueDir)) {
-      return entries.anyMatch(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p));
-    }
   }
 }

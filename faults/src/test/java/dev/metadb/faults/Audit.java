@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -192,19 +191,8 @@ final class Audit {
   /** Every event id in the writer slots of {@code queueDir} (entries that do not decode are skipped). */
   static Set<String> idsInQueue(Path queueDir) throws IOException {
     Set<String> ids = new HashSet<>();
-    if (!Files.isDirectory(queueDir)) {
-      return ids;
-    }
-    List<Path> slots;
-    try (Stream<Path> s = Files.list(queueDir)) {
-      slots = s.filter(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p)).sorted().toList();
-    }
-    for (Path slot : slots) {
-      boolean hasCycle;
-      try (Stream<Path> files = Files.list(slot)) {
-        hasCycle = files.anyMatch(f -> f.getFileName().toString().endsWith(".cq4"));
-      }
-      if (!hasCycle) {
+    for (Path slot : Home.slotDirsIn(queueDir)) {
+      if (!Home.hasCycleFile(slot)) {
         continue;
       }
       try (SingleChronicleQueue queue = ChronicleSettings.openForReading(slot);

@@ -1,13 +1,11 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
+import dev.metadb.event.SpoolStamp;
+import dev.metadb.event.Timestamps;
 import dev.metadb.store.EventInserter;
 import dev.metadb.store.MetaDatabase;
 import dev.metadb.store.SqliteFailure;
 import dev.metadb.store.WriteTransaction;
-
-import dev.metadb.event.SpoolStamp;
-import dev.metadb.event.Timestamps;
 import dev.metadb.writer.ErrorSpool;
 import dev.metadb.writer.Home;
 import java.io.IOException;

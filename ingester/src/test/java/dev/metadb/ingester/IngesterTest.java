@@ -1,13 +1,8 @@
 package dev.metadb.ingester;
 
-import dev.metadb.store.Schema;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Table;
+import dev.metadb.store.Schema;
 import dev.metadb.writer.Home;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +20,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The ingester in this JVM, over real queues and a real meta.db. */
 class IngesterTest {

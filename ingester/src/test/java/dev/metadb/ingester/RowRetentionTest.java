@@ -1,25 +1,22 @@
 package dev.metadb.ingester;
 
-import dev.metadb.store.EventInserter;
-import dev.metadb.store.MetaDatabase;
-import dev.metadb.store.WriteTransaction;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.metadb.event.Envelope;
 import dev.metadb.event.EventIds;
 import dev.metadb.event.Table;
 import dev.metadb.event.Tick;
 import dev.metadb.event.Timestamps;
+import dev.metadb.store.EventInserter;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Retention deletes over a real meta.db: which rows go, which stay, the counter, the space. */
 class RowRetentionTest {

@@ -1,23 +1,21 @@
 package dev.metadb.store;
 
-import dev.metadb.ingester.Sql;
-import dev.metadb.ingester.TestEvents;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Table;
 import dev.metadb.event.Tick;
 import dev.metadb.event.Timestamps;
-import java.sql.SQLIntegrityConstraintViolationException;
+import dev.metadb.ingester.Sql;
+import dev.metadb.ingester.TestEvents;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventInserterTest {
   @TempDir Path dir;

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Table;
-import dev.metadb.store.SchemaNewerException;
 import dev.metadb.ingester.lines.Quarantine;
+import dev.metadb.store.SchemaNewerException;
 import dev.metadb.writer.Home;
 import java.nio.file.Files;
 import java.nio.file.Path;

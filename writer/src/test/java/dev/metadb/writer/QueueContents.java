@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -23,11 +22,7 @@ public final class QueueContents {
     if (!Files.isDirectory(home.queueDir())) {
       return all;
     }
-    List<Path> slots;
-    try (Stream<Path> s = Files.list(home.queueDir())) {
-      slots = s.filter(Files::isDirectory).filter(p -> Home.slotNumber(p.getFileName().toString()) >= 0).sorted().toList();
-    }
-    for (Path slot : slots) {
+    for (Path slot : home.slotDirs()) {
       try (SingleChronicleQueue queue = ChronicleSettings.openForReading(slot);
           ExcerptTailer tailer = queue.createTailer()) {
         while (true) {
