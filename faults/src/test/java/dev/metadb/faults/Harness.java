@@ -1,5 +1,6 @@
 package dev.metadb.faults;
 
+import dev.metadb.store.MetaDatabase;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.Tmpfs;
 import java.io.IOException;
@@ -246,7 +247,7 @@ final class Harness implements AutoCloseable {
     if (!Files.exists(home.metaDb())) {
       return 0;
     }
-    try (Connection c = Audit.openReadOnly(home.metaDb());
+    try (Connection c = MetaDatabase.connectReadOnly(home.metaDb());
         PreparedStatement s = c.prepareStatement("SELECT coalesce(max(byte_offset), 0) FROM replay_ledger WHERE file = ?")) {
       s.setString(1, home.spoolFileToday().toString());
       try (ResultSet rs = s.executeQuery()) {

@@ -1,12 +1,8 @@
 package dev.metadb.replay;
 
-import dev.metadb.writer.ChildJvm;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Timestamps;
+import dev.metadb.writer.ChildJvm;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.RecordResult;
@@ -22,6 +18,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Replay and the real ingester (another process) write meta.db at the same time: BEGIN IMMEDIATE
@@ -45,7 +45,7 @@ class ConcurrentIngesterTest {
     long queued = 0;
     try (MetaDb writer = MetaDb.open(home.dir())) {
       for (int i = 0; i < QUEUED; i++) {
-        if (writer.record(TestSpool.mixed(i).event()).status() == RecordResult.Status.QUEUED) {
+        if (writer.record(SampleEvents.mixed(i).event()).status() == RecordResult.Status.QUEUED) {
           queued++;
         }
       }

@@ -1,10 +1,6 @@
 package dev.metadb.replay;
 
 import dev.metadb.writer.ChildJvm;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.metadb.writer.Home;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -16,6 +12,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two processes append to today's spool while replay runs again and again: nothing lost, nothing torn. */
 class ConcurrentWriterTest {

@@ -1,19 +1,9 @@
 package dev.metadb.replay;
 
-import static dev.metadb.replay.TestSpool.JSON;
-import static dev.metadb.replay.TestSpool.age;
-import static dev.metadb.replay.TestSpool.append;
-import static dev.metadb.replay.TestSpool.line;
-import static dev.metadb.replay.TestSpool.text;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Envelope;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import dev.metadb.ingester.lines.Quarantine;
@@ -32,6 +22,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static dev.metadb.replay.TestSpool.JSON;
+import static dev.metadb.replay.TestSpool.age;
+import static dev.metadb.replay.TestSpool.append;
+import static dev.metadb.replay.TestSpool.line;
+import static dev.metadb.replay.TestSpool.text;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A spool with every kind of damage: each valid line lands once, each bad one is in quarantine
@@ -47,11 +47,11 @@ class HostileSpoolTest {
     Path older = home.spoolFile(today.minusDays(2));
     Path newer = home.spoolFile(today.minusDays(1));
 
-    Envelope v1 = TestSpool.sample(Table.MESSAGES, 1);
-    Envelope v2 = TestSpool.sample(Table.CLI_INVOCATIONS, 2);
-    Envelope v3 = TestSpool.sample(Table.TICKS, 3);
-    Envelope v4 = TestSpool.sample(Table.SESSIONS, 4);
-    Envelope v6 = TestSpool.sample(Table.IROH_EVENTS, 6);
+    Envelope v1 = SampleEvents.sample(Table.MESSAGES, 1);
+    Envelope v2 = SampleEvents.sample(Table.CLI_INVOCATIONS, 2);
+    Envelope v3 = SampleEvents.sample(Table.TICKS, 3);
+    Envelope v4 = SampleEvents.sample(Table.SESSIONS, 4);
+    Envelope v6 = SampleEvents.sample(Table.IROH_EVENTS, 6);
 
     // older file: a valid line, v1 (repeated across files), and a torn last line
     append(older, line(v6), line(v1), text("{\"event_id\":\"torn-at-the-end\",\"tab"));

@@ -1,16 +1,10 @@
 package dev.metadb.replay;
 
-import dev.metadb.writer.ChildJvm;
-import static dev.metadb.replay.TestSpool.age;
-import static dev.metadb.replay.TestSpool.line;
-import static dev.metadb.replay.TestSpool.text;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metadb.event.Envelope;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.ingester.lines.Quarantine;
+import dev.metadb.writer.ChildJvm;
 import dev.metadb.writer.Home;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +24,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static dev.metadb.replay.TestSpool.age;
+import static dev.metadb.replay.TestSpool.line;
+import static dev.metadb.replay.TestSpool.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * kill -9 a replay child JVM at random points, at least 20 times, over a 100k-line spool with
@@ -62,7 +62,7 @@ class ReplayCrashTest {
         } else if (n % 89 == 0 && !earlierValid.isEmpty()) {
           out.writeBytes(earlierValid.get((int) (n % earlierValid.size())));
         } else {
-          Envelope envelope = TestSpool.mixed(n);
+          Envelope envelope = SampleEvents.mixed(n);
           byte[] line = line(envelope);
           validIds.add(envelope.eventId());
           if (n % 50 == 0) {
