@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.metadb.ingester.Child;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.metadb.ingester.Child;
 import dev.metadb.store.MetaDatabase;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.WriterChild;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

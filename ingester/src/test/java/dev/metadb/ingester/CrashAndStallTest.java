@@ -1,9 +1,7 @@
 package dev.metadb.ingester;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.metadb.event.Table;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.WriterChild;
 import java.io.IOException;
@@ -22,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Guarantee 2 with real processes: writer processes append while the ingester process is killed

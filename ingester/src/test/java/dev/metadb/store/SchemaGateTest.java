@@ -1,7 +1,7 @@
 package dev.metadb.store;
 
-import dev.metadb.ingester.Child;
 import dev.metadb.ingester.Sql;
+import dev.metadb.writer.Child;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

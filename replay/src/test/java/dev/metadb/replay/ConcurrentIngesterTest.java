@@ -52,7 +52,7 @@ class ConcurrentIngesterTest {
     }
     assertEquals(QUEUED, queued, "every record() went to the queue");
     Path ingesterErr = dir.resolve("ingester.err");
-    Process ingester = ChildJvm.builder(IngesterChild.class, java.util.Map.of(), home.dir().toString(), "20").redirectError(ingesterErr.toFile()).start();
+    Process ingester = ChildJvm.builder(StdinIngesterChild.class, java.util.Map.of(), home.dir().toString(), "20").redirectError(ingesterErr.toFile()).start();
     BufferedReader ingesterOut = new BufferedReader(new InputStreamReader(ingester.getInputStream(), StandardCharsets.UTF_8));
     assertEquals("started", ingesterOut.readLine(), () -> read(ingesterErr));
 
