@@ -1,13 +1,8 @@
 package dev.metadb.command;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.metadb.writer.Child;
+import dev.metadb.writer.FileTrees;
 import dev.metadb.writer.Home;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,6 +17,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Homes that must not be used (a file, a path under a file, another user's, writable by others),
@@ -197,7 +196,7 @@ class HostileHomeTest {
     assertTrue(query.err().contains("ticks.lock: is a symbolic link"), query.err());
     Files.delete(snapshots.resolve("ticks.lock"));
     Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
-    deleteTree(snapshots.resolve("ticks"));
+    FileTrees.delete(snapshots.resolve("ticks"));
     Files.createSymbolicLink(snapshots.resolve("ticks"), elsewhere);
     CommandRun viaDir = CommandRun.of("query", "--home", h, "SELECT count(*) FROM ticks");
     assertEquals(0, viaDir.exit(), viaDir.err());
@@ -214,14 +213,4 @@ class HostileHomeTest {
     return run.exit();
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }
