@@ -2,7 +2,7 @@ package dev.metadb.command;
 
 import dev.metadb.ingester.IngestLock;
 import dev.metadb.ingester.IngestStatus;
-import dev.metadb.ingester.MetaDatabaseException;
+import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.io.PrintWriter;
