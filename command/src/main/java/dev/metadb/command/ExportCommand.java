@@ -49,12 +49,12 @@ import sun.misc.Signal;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Write each table as an Arrow IPC file, DIR/<table>.arrow, that pyarrow, polars and other",
-      "Arrow readers open as they are. All files are cut from one consistent read of meta.db,",
-      "which is opened read-only.",
-      "With --format parquet, DIR is a lake shared by many hosts: each table's rows not yet",
-      "exported go to DIR/table=<t>/date=<YYYY-MM-DD>/host=<host>/<host>-<first id>-<last id>.parquet,",
-      "exactly once (see docs/fleet.md); metadb query --lake DIR reads them all."
+      "Write each table as an Arrow IPC file, DIR/<table>.arrow, or as Parquet into a lake.",
+      "Arrow files open as they are in pyarrow, polars and other Arrow readers. All files are cut"
+          + " from one consistent read of meta.db, which is opened read-only.",
+      "With --format parquet, DIR is a lake shared by many hosts: each table's rows not yet"
+          + " exported go to DIR/table=<t>/date=<YYYY-MM-DD>/host=<host>/<host>-<first id>-<last id>.parquet,"
+          + " exactly once (see docs/fleet.md); metadb query --lake DIR reads them all."
     },
     footer = {
       "",

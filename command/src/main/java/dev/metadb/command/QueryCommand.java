@@ -36,9 +36,10 @@ import picocli.CommandLine.Spec;
     name = "query",
     mixinStandardHelpOptions = true,
     description = {
-      "Run one SQL SELECT over meta.db's tables. meta.db is opened read-only: queries never",
-      "block the ingester. Tables are snapshotted into Arrow (kept under HOME/snapshots and",
-      "extended incrementally) and the SQL runs in an offline, locked-down DuckDB."
+      "Run one SQL SELECT over meta.db's tables.",
+      "meta.db is opened read-only: queries never block the ingester. Tables are snapshotted into"
+          + " Arrow (kept under HOME/snapshots and extended incrementally) and the SQL runs in an"
+          + " offline, locked-down DuckDB."
     },
     footer = {
       "",

@@ -39,9 +39,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Record one event (or many from stdin): one line appended to the inbox; never waits on the database.",
     footer = {
       "",
-      "Tables: messages, cli_invocations, crashes, ticks, workspaces, sessions, clone_dispatches,",
-      "  harvest_events, communication_events, mcp_tool_calls, git_operations, owner_directives,",
-      "  token_usage, watchdog_events, source_errors, iroh_events",
+      "Tables: messages, cli_invocations, crashes, ticks, workspaces, sessions, clone_dispatches,"
+          + " harvest_events, communication_events, mcp_tool_calls, git_operations, owner_directives,"
+          + " token_usage, watchdog_events, source_errors, iroh_events",
       "",
       "Examples:",
       "  metadb record ticks --field source=watchdog",
