@@ -1,5 +1,8 @@
 package dev.metadb.ingester;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.metadb.event.Table;
 import dev.metadb.writer.Child;
 import dev.metadb.writer.Home;
@@ -18,8 +21,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Guarantee 2 with real processes: writer processes append while the ingester process is killed

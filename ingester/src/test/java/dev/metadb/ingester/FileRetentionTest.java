@@ -1,5 +1,8 @@
 package dev.metadb.ingester;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.metadb.store.MetaDatabase;
 import dev.metadb.writer.Home;
 import java.nio.file.Files;
@@ -11,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Finished-file retention: only old regular files in the three directories, never the spool. */
 class FileRetentionTest {

@@ -1,5 +1,7 @@
 package dev.metadb.ingester;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.metadb.event.SampleEvents;
 import dev.metadb.writer.Home;
 import java.nio.file.Path;
@@ -10,7 +12,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@code metadb ingest} opens the ingester on its main thread and runs the loop on another. With

@@ -1,5 +1,8 @@
 package dev.metadb.ingester;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.metadb.event.Envelope;
 import dev.metadb.event.EventIds;
 import dev.metadb.event.Table;
@@ -15,8 +18,6 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Retention deletes over a real meta.db: which rows go, which stay, the counter, the space. */
 class RowRetentionTest {

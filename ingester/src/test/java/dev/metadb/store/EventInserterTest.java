@@ -1,5 +1,10 @@
 package dev.metadb.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.metadb.event.Envelope;
 import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Table;
@@ -12,10 +17,6 @@ import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventInserterTest {
   @TempDir Path dir;

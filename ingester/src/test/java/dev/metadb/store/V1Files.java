@@ -1,11 +1,12 @@
 package dev.metadb.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.metadb.ingester.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A meta.db as a v1 build left it: the frozen v1 DDL, WAL, user_version 1, and some rows. */
 final class V1Files {

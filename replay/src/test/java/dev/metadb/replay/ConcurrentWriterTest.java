@@ -1,5 +1,9 @@
 package dev.metadb.replay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.metadb.writer.ChildJvm;
 import dev.metadb.writer.Home;
 import java.io.BufferedReader;
@@ -12,9 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two processes append to today's spool while replay runs again and again: nothing lost, nothing torn. */
 class ConcurrentWriterTest {

@@ -1,5 +1,16 @@
 package dev.metadb.replay;
 
+import static dev.metadb.replay.TestSpool.JSON;
+import static dev.metadb.replay.TestSpool.age;
+import static dev.metadb.replay.TestSpool.append;
+import static dev.metadb.replay.TestSpool.line;
+import static dev.metadb.replay.TestSpool.text;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Envelope;
@@ -22,16 +33,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static dev.metadb.replay.TestSpool.JSON;
-import static dev.metadb.replay.TestSpool.age;
-import static dev.metadb.replay.TestSpool.append;
-import static dev.metadb.replay.TestSpool.line;
-import static dev.metadb.replay.TestSpool.text;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A spool with every kind of damage: each valid line lands once, each bad one is in quarantine

@@ -1,5 +1,12 @@
 package dev.metadb.replay;
 
+import static dev.metadb.replay.TestSpool.age;
+import static dev.metadb.replay.TestSpool.line;
+import static dev.metadb.replay.TestSpool.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.SampleEvents;
@@ -24,12 +31,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static dev.metadb.replay.TestSpool.age;
-import static dev.metadb.replay.TestSpool.line;
-import static dev.metadb.replay.TestSpool.text;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * kill -9 a replay child JVM at random points, at least 20 times, over a 100k-line spool with

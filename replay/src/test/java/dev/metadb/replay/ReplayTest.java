@@ -1,5 +1,17 @@
 package dev.metadb.replay;
 
+import static dev.metadb.replay.TestSpool.age;
+import static dev.metadb.replay.TestSpool.append;
+import static dev.metadb.replay.TestSpool.line;
+import static dev.metadb.replay.TestSpool.rows;
+import static dev.metadb.replay.TestSpool.text;
+import static dev.metadb.replay.TestSpool.writeValid;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.metadb.event.Envelope;
 import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Table;
@@ -14,17 +26,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static dev.metadb.replay.TestSpool.age;
-import static dev.metadb.replay.TestSpool.append;
-import static dev.metadb.replay.TestSpool.line;
-import static dev.metadb.replay.TestSpool.rows;
-import static dev.metadb.replay.TestSpool.text;
-import static dev.metadb.replay.TestSpool.writeValid;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Replay in-process over real files and a real meta.db: rerun, identity, trails, dry run, lock. */
 class ReplayTest {
