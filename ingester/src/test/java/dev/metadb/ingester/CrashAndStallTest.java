@@ -100,6 +100,8 @@ class CrashAndStallTest {
       assertTrue(!retries.isEmpty() && retries.size() <= 4,
           "one log line per backoff step (a 10 s busy wait each), not per event: " + ingester.err());
       assertTrue(retries.get(0).contains("database is locked") && retries.get(0).contains("entries stay in the queue"), retries.get(0));
+      assertTrue(ingester.awaitErr(l -> l.startsWith("committed again after "), Duration.ofSeconds(10)),
+          "the end of the failure is logged: " + ingester.err());
       Set<String> acknowledged = acknowledged(List.of(first, second));
       assertEquals(acknowledged, IngesterTest.eventIds(home().metaDb()));
       assertEveryEventIdOnce(home().metaDb(), 500);
