@@ -1,8 +1,8 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.Table;
-import dev.metadb.ingester.MetaDatabase;
-import dev.metadb.ingester.WriteTransaction;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
 import dev.metadb.query.LakeExporter;
 import dev.metadb.query.LakeQuery;
 import dev.metadb.query.QueryEngine;

@@ -3,7 +3,7 @@ package dev.metadb.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metadb.event.Timestamps;
-import dev.metadb.ingester.Schema;
+import dev.metadb.store.Schema;
 import dev.metadb.query.QueryEngine;
 import dev.metadb.query.QueryException;
 import dev.metadb.query.ResultFormat;

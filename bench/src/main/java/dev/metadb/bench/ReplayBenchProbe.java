@@ -3,7 +3,7 @@ package dev.metadb.bench;
 import dev.metadb.ingester.IngestOptions;
 import dev.metadb.ingester.IngestStats;
 import dev.metadb.ingester.Ingester;
-import dev.metadb.ingester.MetaDatabase;
+import dev.metadb.store.MetaDatabase;
 import dev.metadb.replay.Replay;
 import dev.metadb.replay.ReplayProgress;
 import dev.metadb.replay.ReplayRequest;

@@ -1,7 +1,7 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.Table;
-import dev.metadb.ingester.Schema;
+import dev.metadb.store.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

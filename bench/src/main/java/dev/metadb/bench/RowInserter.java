@@ -5,7 +5,7 @@ import dev.metadb.event.EnumValue;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
-import dev.metadb.ingester.Schema;
+import dev.metadb.store.Schema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

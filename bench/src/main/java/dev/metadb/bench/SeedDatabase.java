@@ -1,6 +1,6 @@
 package dev.metadb.bench;
 
-import dev.metadb.ingester.Schema;
+import dev.metadb.store.Schema;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

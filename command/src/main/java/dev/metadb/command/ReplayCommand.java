@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.EventValidator;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.event.Table;
-import dev.metadb.ingester.MetaDatabaseException;
+import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.replay.FileResult;
 import dev.metadb.replay.Replay;
 import dev.metadb.replay.ReplayBusyException;

@@ -3,7 +3,7 @@ package dev.metadb.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Table;
-import dev.metadb.ingester.MetaDatabase;
+import dev.metadb.store.MetaDatabase;
 import dev.metadb.ingester.RetentionPolicies;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Timestamps;
 import dev.metadb.ingester.IngestStatus;
-import dev.metadb.ingester.MetaDatabaseException;
+import dev.metadb.store.MetaDatabaseException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.SQLException;

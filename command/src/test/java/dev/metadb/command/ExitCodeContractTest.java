@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.ingester.IngestLock;
-import dev.metadb.ingester.Schema;
+import dev.metadb.store.Schema;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.io.PrintWriter;

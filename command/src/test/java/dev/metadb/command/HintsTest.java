@@ -58,7 +58,7 @@ class HintsTest {
       full[args.length + 1] = home.toString();
       Run r = run(full);
       assertEquals(3, r.code, String.join(" ", args) + ": " + r.err);
-      assertTrue(r.err.contains("meta.db schema v99 is newer than this metadb (v" + dev.metadb.ingester.Schema.VERSION + ")"), r.err);
+      assertTrue(r.err.contains("meta.db schema v99 is newer than this metadb (v" + dev.metadb.store.Schema.VERSION + ")"), r.err);
       assertTrue(r.err.contains("hint: a newer metadb has upgraded this meta.db"), r.err);
     }
   }

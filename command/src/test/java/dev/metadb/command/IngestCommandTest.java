@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.ingester.Child;
-import dev.metadb.ingester.MetaDatabase;
+import dev.metadb.store.MetaDatabase;
 import dev.metadb.writer.WriterChild;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,7 +124,7 @@ class IngestCommandTest {
       assertEquals(0, status.exit(), status.err());
       JsonNode json = JSON.readTree(status.out());
       assertEquals(ingest.pid(), json.get("ingester_pid").asLong());
-      assertEquals(dev.metadb.ingester.Schema.VERSION, json.get("schema_version").asInt());
+      assertEquals(dev.metadb.store.Schema.VERSION, json.get("schema_version").asInt());
 
       long signalled = System.nanoTime();
       assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(ingest.pid())).start().waitFor());
@@ -144,11 +144,11 @@ class IngestCommandTest {
     }
     CommandRun ingest = CommandRun.of("ingest", "--once", "--home", home());
     assertEquals(3, ingest.exit());
-    assertEquals("metadb ingest: meta.db schema v9 is newer than this metadb (v" + dev.metadb.ingester.Schema.VERSION + ")", ingest.err().strip().lines().findFirst().orElse(""));
+    assertEquals("metadb ingest: meta.db schema v9 is newer than this metadb (v" + dev.metadb.store.Schema.VERSION + ")", ingest.err().strip().lines().findFirst().orElse(""));
     assertTrue(ingest.err().contains("hint: a newer metadb has upgraded this meta.db"), ingest.err());
     CommandRun status = CommandRun.of("status", "--home", home());
     assertEquals(3, status.exit());
-    assertEquals("metadb status: meta.db schema v9 is newer than this metadb (v" + dev.metadb.ingester.Schema.VERSION + ")", status.err().strip().lines().findFirst().orElse(""));
+    assertEquals("metadb status: meta.db schema v9 is newer than this metadb (v" + dev.metadb.store.Schema.VERSION + ")", status.err().strip().lines().findFirst().orElse(""));
   }
 
   @Test

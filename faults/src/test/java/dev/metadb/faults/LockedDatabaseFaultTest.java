@@ -1,6 +1,6 @@
 package dev.metadb.faults;
 
-import dev.metadb.ingester.MetaDatabase;
+import dev.metadb.store.MetaDatabase;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Order;

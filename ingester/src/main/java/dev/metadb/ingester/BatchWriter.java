@@ -1,5 +1,11 @@
 package dev.metadb.ingester;
 
+import dev.metadb.ingester.CheckpointStore;
+import dev.metadb.store.EventInserter;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.SqliteFailure;
+import dev.metadb.store.WriteTransaction;
+
 import dev.metadb.event.SpoolStamp;
 import dev.metadb.event.Timestamps;
 import dev.metadb.writer.ErrorSpool;
@@ -81,11 +87,11 @@ final class BatchWriter implements AutoCloseable {
         batch.clear();
         return true;
       } catch (SQLException e) {
-        if (!MetaDatabase.isTransient(e)) {
+        if (!SqliteFailure.isTransient(e)) {
           throw e;
         }
         failure = "meta.db: " + e.getMessage();
-        metrics.retried(cause(e));
+        metrics.retried(SqliteFailure.retryCause(e));
       } catch (IOException e) {
         failure = "spool " + home.spoolFileToday() + " or quarantine: " + e;
         metrics.retried("spool");
@@ -132,7 +138,7 @@ final class BatchWriter implements AutoCloseable {
             duplicates++;
           }
         } catch (SQLException e) {
-          if (MetaDatabase.isTransient(e) || !isEntryProblem(e)) {
+          if (SqliteFailure.of(e) != SqliteFailure.ROW_REFUSED) {
             throw e;
           }
           spool.append(entry.envelope, stamp(entry, entry.envelope.table().sqlName() + ": " + e.getMessage(), now));
@@ -161,26 +167,8 @@ final class BatchWriter implements AutoCloseable {
         s.filesDeleted());
   }
 
-  /** The retry cause for metrics: busy, full, io or other. */
-  private static String cause(SQLException e) {
-    return switch (e.getErrorCode() & 0xff) {
-      case 5, 6 -> "busy";
-      case 13 -> "full";
-      case 10 -> "io";
-      default -> "other";
-    };
-  }
-
   private static SpoolStamp stamp(PendingEntry entry, String problem, Instant now) {
     return new SpoolStamp(SpoolStamp.INGESTER, entry.origin() + ": " + problem, now);
-  }
-
-  /** A failure of this one row (constraint, size, type), not of the database. */
-  private static boolean isEntryProblem(SQLException e) {
-    int primary = e.getErrorCode() & 0xff;
-    return primary == 19 /* SQLITE_CONSTRAINT */
-        || primary == 18 /* SQLITE_TOOBIG */
-        || primary == 20 /* SQLITE_MISMATCH */;
   }
 
   @Override

@@ -1,5 +1,9 @@
 package dev.metadb.ingester;
 
+import dev.metadb.ingester.CheckpointStore;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
+
 import dev.metadb.event.Timestamps;
 import dev.metadb.ingester.lines.FileDates;
 import dev.metadb.ingester.lines.FileIdentity;

@@ -1,5 +1,7 @@
 package dev.metadb.ingester;
 
+import dev.metadb.ingester.CheckpointStore;
+
 import dev.metadb.ingester.lines.FileIdentity;
 import dev.metadb.ingester.lines.Ledger;
 import dev.metadb.ingester.lines.LineFormat;

@@ -1,5 +1,8 @@
 package dev.metadb.ingester;
 
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.MetaDatabaseException;
+
 import dev.metadb.event.Timestamps;
 import dev.metadb.ingester.IngestStatus.FileStatus;
 import dev.metadb.ingester.lines.FileIdentity;

@@ -1,5 +1,7 @@
 package dev.metadb.ingester;
 
+import dev.metadb.store.MetaDatabase;
+
 import dev.metadb.writer.Home;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,5 +1,11 @@
 package dev.metadb.ingester;
 
+import dev.metadb.store.SqliteFailure;
+import dev.metadb.ingester.CheckpointStore;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.Schema;
+import dev.metadb.store.SchemaGate;
+
 import dev.metadb.writer.Home;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -86,11 +92,11 @@ public final class MetaDbCheck {
           + " the readable rows. Events still in the queue or spool can be ingested again into a new meta.db.";
 
   private static String describe(SQLException e) {
-    int primary = e.getErrorCode() & 0xff;
-    if (primary == 26 /* SQLITE_NOTADB */) {
+    SqliteFailure failure = SqliteFailure.of(e);
+    if (failure == SqliteFailure.NOT_A_DATABASE) {
       return "meta.db is not an SQLite database (its header is damaged or it is another kind of file). " + DAMAGED_HINT;
     }
-    if (primary == 11 /* SQLITE_CORRUPT */) {
+    if (failure == SqliteFailure.CORRUPT) {
       return "meta.db is damaged (" + e.getMessage() + "). " + DAMAGED_HINT;
     }
     return "meta.db cannot be read: " + e.getMessage();

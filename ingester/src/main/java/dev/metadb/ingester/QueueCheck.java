@@ -1,5 +1,7 @@
 package dev.metadb.ingester;
 
+import dev.metadb.ingester.CheckpointStore;
+
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package dev.metadb.ingester;
 
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
+
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import java.sql.Connection;

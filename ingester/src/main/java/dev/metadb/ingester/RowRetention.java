@@ -1,5 +1,9 @@
 package dev.metadb.ingester;
 
+import dev.metadb.store.SqliteFailure;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
+
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import java.sql.Connection;
@@ -126,7 +130,7 @@ public final class RowRetention {
         }
       }
     } catch (SQLException e) {
-      if (!MetaDatabase.isTransient(e)) {
+      if (!SqliteFailure.isTransient(e)) {
         throw e;
       }
       // Another writer holds the lock: this is not an idle moment after all; try again later.

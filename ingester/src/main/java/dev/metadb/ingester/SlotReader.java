@@ -1,5 +1,7 @@
 package dev.metadb.ingester;
 
+import dev.metadb.ingester.CheckpointStore;
+
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.writer.ChronicleSettings;

@@ -1,5 +1,7 @@
 package dev.metadb.ingester;
 
+import dev.metadb.ingester.CheckpointStore;
+
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.metadb.ingester;
 
+import dev.metadb.store.MetaDatabase;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

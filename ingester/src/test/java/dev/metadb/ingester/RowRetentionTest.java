@@ -1,5 +1,9 @@
 package dev.metadb.ingester;
 
+import dev.metadb.store.EventInserter;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

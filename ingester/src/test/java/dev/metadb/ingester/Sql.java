@@ -11,33 +11,33 @@ import java.util.List;
 import java.util.TreeSet;
 
 /** Plain SQLite access for assertions, independent of the code under test. */
-final class Sql {
+public final class Sql {
   private Sql() {}
 
-  static Connection connect(Path file) throws SQLException {
+  public static Connection connect(Path file) throws SQLException {
     return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
   }
 
-  static long count(Connection c, String sql) throws SQLException {
+  public static long count(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
-  static long count(Path file, String sql) throws SQLException {
+  public static long count(Path file, String sql) throws SQLException {
     try (Connection c = connect(file)) {
       return count(c, sql);
     }
   }
 
-  static String text(Connection c, String sql) throws SQLException {
+  public static String text(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
     }
   }
 
-  static List<List<Object>> rows(Connection c, String sql) throws SQLException {
+  public static List<List<Object>> rows(Connection c, String sql) throws SQLException {
     List<List<Object>> rows = new ArrayList<>();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       int n = rs.getMetaData().getColumnCount();
@@ -53,7 +53,7 @@ final class Sql {
   }
 
   /** Every schema object's DDL text, as "type name: sql", sorted. */
-  static TreeSet<String> ddl(Connection c) throws SQLException {
+  public static TreeSet<String> ddl(Connection c) throws SQLException {
     TreeSet<String> out = new TreeSet<>();
     for (List<Object> row : rows(c, "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")) {
       out.add(row.get(0) + " " + row.get(1) + ": " + row.get(2));
@@ -61,7 +61,7 @@ final class Sql {
     return out;
   }
 
-  static void exec(Connection c, String... statements) throws SQLException {
+  public static void exec(Connection c, String... statements) throws SQLException {
     try (Statement s = c.createStatement()) {
       for (String sql : statements) {
         s.execute(sql);

@@ -16,12 +16,12 @@ import java.time.Instant;
  * {@code {"n":n}}, integer n, boolean n odd, the table's first enum value, a timestamp), built
  * through the validator like any decoded event.
  */
-final class TestEvents {
+public final class TestEvents {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TestEvents() {}
 
-  static Envelope sample(Table table, long n) {
+  public static Envelope sample(Table table, long n) {
     ObjectNode data = JSON.createObjectNode();
     for (Column column : table.columns()) {
       switch (column.type()) {
@@ -42,12 +42,12 @@ final class TestEvents {
   }
 
   /** The n-th sample of a table chosen round-robin over all 16. */
-  static Envelope mixed(long n) {
+  public static Envelope mixed(long n) {
     Table[] tables = Table.values();
     return sample(tables[(int) (n % tables.length)], n);
   }
 
-  static Instant someTime() {
+  public static Instant someTime() {
     return Instant.parse("2026-11-25T03:00:00.000001Z");
   }
 }

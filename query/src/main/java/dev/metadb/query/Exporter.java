@@ -1,7 +1,7 @@
 package dev.metadb.query;
 
 import dev.metadb.event.Table;
-import dev.metadb.ingester.Schema;
+import dev.metadb.store.Schema;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,13 +1,14 @@
 package dev.metadb.query;
 
+import dev.metadb.store.SqliteFailure;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
-import dev.metadb.ingester.MetaDatabase;
-import dev.metadb.ingester.MetaDatabaseException;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.ingester.PidLock;
-import dev.metadb.ingester.Schema;
-import dev.metadb.ingester.SchemaNewerException;
-import dev.metadb.ingester.WriteTransaction;
+import dev.metadb.store.Schema;
+import dev.metadb.store.SchemaNewerException;
+import dev.metadb.store.WriteTransaction;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -415,7 +416,7 @@ public final class LakeExporter implements AutoCloseable {
         tx.commit();
         return;
       } catch (SQLException e) {
-        if (attempt >= COMMIT_ATTEMPTS || !MetaDatabase.isTransient(e)) {
+        if (attempt >= COMMIT_ATTEMPTS || !SqliteFailure.isTransient(e)) {
           throw e;
         }
         log.accept("meta.db did not take the export watermark (" + e.getMessage() + "); trying again");

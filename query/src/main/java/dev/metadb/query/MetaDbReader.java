@@ -1,17 +1,17 @@
 package dev.metadb.query;
 
-import dev.metadb.ingester.Schema;
-import dev.metadb.ingester.SchemaGate;
-import dev.metadb.ingester.SchemaNewerException;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.Schema;
+import dev.metadb.store.SchemaGate;
+import dev.metadb.store.SchemaNewerException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.sqlite.JDBC;
-import org.sqlite.SQLiteConfig;
 
 /**
- * A read-only connection to meta.db: the only way the read side touches the file.
+ * A read-only connection to meta.db ({@link MetaDatabase#connectReadOnly}): the only way the read
+ * side touches the file.
  *
  * <p>READ-ONLY, TWICE. The file is opened with SQLITE_OPEN_READONLY and as a {@code mode=ro} URI,
  * so SQLite refuses every write on this connection before it could take the write lock, and it
@@ -28,9 +28,6 @@ import org.sqlite.SQLiteConfig;
  * yet. Nothing here runs DDL.
  */
 final class MetaDbReader implements AutoCloseable {
-  /** How long a read waits when SQLite reports the database busy (WAL recovery), in ms. */
-  static final int BUSY_TIMEOUT_MILLIS = 10_000;
-
   private final Path file;
   private final Connection connection;
 
@@ -44,12 +41,9 @@ final class MetaDbReader implements AutoCloseable {
       throw new QueryException(
           QueryException.Kind.FAILURE, "no meta.db at " + file + ": nothing has been ingested yet (run metadb ingest)");
     }
-    SQLiteConfig config = new SQLiteConfig();
-    config.setReadOnly(true);
-    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     Connection connection;
     try {
-      connection = JDBC.createConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro", config.toProperties());
+      connection = MetaDatabase.connectReadOnly(file);
     } catch (SQLException e) {
       throw QueryException.failure("cannot open " + file + " read-only: " + e.getMessage(), e);
     }

@@ -2,7 +2,7 @@ package dev.metadb.query;
 
 import dev.metadb.event.Column;
 import dev.metadb.event.Table;
-import dev.metadb.ingester.Schema;
+import dev.metadb.store.Schema;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
-import dev.metadb.ingester.Schema;
+import dev.metadb.store.Schema;
 import dev.metadb.writer.Home;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -168,7 +168,7 @@ class IncrementalSnapshotTest {
     insert(TestDb.rows(T, START, 2000, random));
     insert(TestDb.rows(T, START.plus(java.time.Duration.ofDays(40)), 500, random));
     assertIncrementalEqualsRebuild(root, "before retention");
-    try (dev.metadb.ingester.MetaDatabase db = dev.metadb.ingester.MetaDatabase.open(home.metaDb())) {
+    try (dev.metadb.store.MetaDatabase db = dev.metadb.store.MetaDatabase.open(home.metaDb())) {
       dev.metadb.ingester.RetentionPolicies.set(db, T.sqlName(), java.time.Duration.ofDays(30).toSeconds(), START);
       dev.metadb.ingester.RowRetention retention =
           new dev.metadb.ingester.RowRetention(db, () -> START.plus(java.time.Duration.ofDays(41)), line -> {});

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Column;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
-import dev.metadb.ingester.Schema;
+import dev.metadb.store.Schema;
 import dev.metadb.writer.Home;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,10 +1,11 @@
 package dev.metadb.replay;
 
+import dev.metadb.store.SqliteFailure;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Timestamps;
-import dev.metadb.ingester.EventInserter;
-import dev.metadb.ingester.MetaDatabase;
-import dev.metadb.ingester.WriteTransaction;
+import dev.metadb.store.EventInserter;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
 import dev.metadb.ingester.lines.Ledger;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -43,7 +44,7 @@ final class DatabaseTarget implements ReplayTarget {
       try {
         return commitOnce(batch, previous, next);
       } catch (SQLException e) {
-        if (attempt == ATTEMPTS || !MetaDatabase.isTransient(e)) {
+        if (attempt == ATTEMPTS || !SqliteFailure.isTransient(e)) {
           throw e;
         }
         pause(FIRST_PAUSE_MILLIS << (attempt - 1), e);

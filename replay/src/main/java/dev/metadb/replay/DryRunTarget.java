@@ -1,17 +1,13 @@
 package dev.metadb.replay;
 
 import dev.metadb.event.Envelope;
-import dev.metadb.event.Table;
-import dev.metadb.ingester.MetaDatabase;
-import dev.metadb.ingester.Schema;
+import dev.metadb.store.EventInserter;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.Schema;
 import dev.metadb.ingester.lines.Ledger;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,13 +22,14 @@ import java.util.Set;
 final class DryRunTarget implements ReplayTarget {
   private final MetaDatabase db;
   private final boolean current;
-  private final Map<Table, PreparedStatement> probes = new EnumMap<>(Table.class);
+  private final EventInserter lookups;
   private final Set<String> seen = new HashSet<>();
 
   /** @param db a read-only database at the current schema, or null */
   DryRunTarget(MetaDatabase db) {
     this.db = db;
     this.current = db != null && db.schemaVersion() == Schema.VERSION;
+    this.lookups = current ? new EventInserter(db.connection()) : null;
   }
 
   @Override
@@ -52,18 +49,7 @@ final class DryRunTarget implements ReplayTarget {
   }
 
   private boolean stored(Envelope envelope) throws SQLException {
-    if (!current) {
-      return false;
-    }
-    PreparedStatement probe = probes.get(envelope.table());
-    if (probe == null) {
-      probe = db.connection().prepareStatement("SELECT 1 FROM " + envelope.table().sqlName() + " WHERE event_id = ?");
-      probes.put(envelope.table(), probe);
-    }
-    probe.setString(1, envelope.eventId());
-    try (ResultSet rs = probe.executeQuery()) {
-      return rs.next();
-    }
+    return current && lookups.isStored(envelope.table(), envelope.eventId());
   }
 
   @Override
@@ -71,31 +57,8 @@ final class DryRunTarget implements ReplayTarget {
 
   @Override
   public void close() throws SQLException {
-    SQLException first = null;
-    for (PreparedStatement probe : probes.values()) {
-      try {
-        probe.close();
-      } catch (SQLException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (db != null) {
-      try {
-        db.close();
-      } catch (SQLException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
+    try (db; lookups) {
+      // closes the lookups, then the database, whatever either throws
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.metadb.replay;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.ingester.CheckResult;
 import dev.metadb.ingester.Finding;
-import dev.metadb.ingester.MetaDatabase;
+import dev.metadb.store.MetaDatabase;
 import dev.metadb.ingester.lines.FileIdentity;
 import dev.metadb.ingester.lines.FileLineIds;
 import dev.metadb.ingester.lines.InboxLineFormat;

@@ -1,7 +1,7 @@
 package dev.metadb.replay;
 
-import dev.metadb.ingester.MetaDatabase;
-import dev.metadb.ingester.MetaDatabaseException;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.MetaDatabaseException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

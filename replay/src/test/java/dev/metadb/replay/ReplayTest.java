@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Table;
-import dev.metadb.ingester.SchemaNewerException;
+import dev.metadb.store.SchemaNewerException;
 import dev.metadb.ingester.lines.Quarantine;
 import dev.metadb.writer.Home;
 import java.nio.file.Files;

@@ -1,4 +1,6 @@
-package dev.metadb.ingester;
+package dev.metadb.store;
+
+import dev.metadb.ingester.Sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,6 @@
-package dev.metadb.ingester;
+package dev.metadb.store;
+
+import dev.metadb.ingester.RowRetention;
 
 import dev.metadb.writer.Home;
 import dev.metadb.writer.PrivateFiles;
@@ -130,7 +132,7 @@ public final class MetaDatabase implements AutoCloseable {
     if (Files.exists(file) && Files.size(file) > 0) {
       return;
     }
-    try (Connection connection = JDBC.createConnection("jdbc:sqlite:" + file.toAbsolutePath(), new java.util.Properties());
+    try (Connection connection = JDBC.createConnection(url(file, true), new java.util.Properties());
         Statement statement = connection.createStatement()) {
       statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
       statement.execute("PRAGMA journal_mode = WAL");
@@ -147,7 +149,12 @@ public final class MetaDatabase implements AutoCloseable {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-    return JDBC.createConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro", config.toProperties());
+    return JDBC.createConnection(url(file, false), config.toProperties());
+  }
+
+  /** The one place a meta.db URL is made: a read-only open is also a {@code mode=ro} URI. */
+  private static String url(Path file, boolean write) {
+    return write ? "jdbc:sqlite:" + file.toAbsolutePath() : "jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro";
   }
 
   private static MetaDatabase connectAndGate(
@@ -157,7 +164,7 @@ public final class MetaDatabase implements AutoCloseable {
     config.setGetGeneratedKeys(false);
     Connection connection = null;
     try {
-      connection = JDBC.createConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+      connection = JDBC.createConnection(url(file, write), config.toProperties());
       SchemaGate.Outcome gate;
       if (write) {
         gate = SchemaGate.apply(connection, file, progress);
@@ -169,7 +176,7 @@ public final class MetaDatabase implements AutoCloseable {
       return new MetaDatabase(file, connection, gate);
     } catch (SQLException e) {
       closeQuietly(connection, e);
-      if (isNotADatabase(e)) {
+      if (SqliteFailure.of(e) == SqliteFailure.NOT_A_DATABASE) {
         throw new NotADatabaseException(file, e);
       }
       throw e;
@@ -177,26 +184,6 @@ public final class MetaDatabase implements AutoCloseable {
       closeQuietly(connection, e);
       throw e;
     }
-  }
-
-  /** Whether {@code e} is SQLite's "file is not a database" (SQLITE_NOTADB). */
-  public static boolean isNotADatabase(SQLException e) {
-    return (e.getErrorCode() & 0xff) == SQLiteErrorCode.SQLITE_NOTADB.code;
-  }
-
-  /**
-   * Whether {@code e} is a condition that passes by itself and deserves a retry rather than a
-   * stop: the lock held past the busy timeout, a full disk, an I/O error, or no memory.
-   */
-  public static boolean isTransient(SQLException e) {
-    int primary = e.getErrorCode() & 0xff;
-    return primary == SQLiteErrorCode.SQLITE_BUSY.code
-        || primary == SQLiteErrorCode.SQLITE_LOCKED.code
-        || primary == SQLiteErrorCode.SQLITE_FULL.code
-        || primary == SQLiteErrorCode.SQLITE_IOERR.code
-        || primary == SQLiteErrorCode.SQLITE_NOMEM.code
-        || primary == SQLiteErrorCode.SQLITE_CANTOPEN.code
-        || primary == SQLiteErrorCode.SQLITE_PROTOCOL.code;
   }
 
   /** Begins a {@code BEGIN IMMEDIATE} transaction; see {@link WriteTransaction}. */

@@ -1,4 +1,6 @@
-package dev.metadb.ingester;
+package dev.metadb.store;
+
+import dev.metadb.ingester.Child;
 
 import java.nio.file.Path;
 

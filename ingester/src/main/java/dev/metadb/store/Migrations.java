@@ -1,4 +1,4 @@
-package dev.metadb.ingester;
+package dev.metadb.store;
 
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;

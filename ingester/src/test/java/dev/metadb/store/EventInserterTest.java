@@ -1,4 +1,7 @@
-package dev.metadb.ingester;
+package dev.metadb.store;
+
+import dev.metadb.ingester.Sql;
+import dev.metadb.ingester.TestEvents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

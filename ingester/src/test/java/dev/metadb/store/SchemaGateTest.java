@@ -1,4 +1,7 @@
-package dev.metadb.ingester;
+package dev.metadb.store;
+
+import dev.metadb.ingester.Child;
+import dev.metadb.ingester.Sql;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

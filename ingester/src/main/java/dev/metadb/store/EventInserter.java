@@ -1,4 +1,4 @@
-package dev.metadb.ingester;
+package dev.metadb.store;
 
 import dev.metadb.event.Column;
 import dev.metadb.event.EnumValue;
@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.sqlite.SQLiteErrorCode;
 
 /**
  * The one mapping from an {@link Envelope} to a row: ingest and replay both insert through it, so
@@ -36,9 +37,6 @@ import java.util.Map;
  * <p>Not thread-safe. {@link #close()} closes the prepared statements, not the connection.
  */
 public final class EventInserter implements AutoCloseable {
-  /** SQLite's primary result code for a constraint violation. */
-  private static final int SQLITE_CONSTRAINT = 19;
-
   private final Connection connection;
   private final Map<Table, PreparedStatement> statements = new EnumMap<>(Table.class);
   private final Map<Table, PreparedStatement> lookups = new EnumMap<>(Table.class);
@@ -82,15 +80,16 @@ public final class EventInserter implements AutoCloseable {
       return true;
     }
     // OR IGNORE also swallows NOT NULL violations; only a stored event_id makes this a duplicate.
-    if (!exists(table, envelope.eventId())) {
+    if (!isStored(table, envelope.eventId())) {
       throw new SQLIntegrityConstraintViolationException(
           table.sqlName() + ": row with event_id " + envelope.eventId()
-              + " was refused by a constraint (a required column is null)", "23000", SQLITE_CONSTRAINT);
+              + " was refused by a constraint (a required column is null)", "23000", SQLiteErrorCode.SQLITE_CONSTRAINT.code);
     }
     return false;
   }
 
-  private boolean exists(Table table, String eventId) throws SQLException {
+  /** Whether an event with this id is already in {@code table}: the one "already stored?" question. */
+  public boolean isStored(Table table, String eventId) throws SQLException {
     PreparedStatement ps = lookups.get(table);
     if (ps == null) {
       ps = connection.prepareStatement("SELECT 1 FROM " + table.sqlName() + " WHERE event_id = ?");

@@ -1,4 +1,4 @@
-package dev.metadb.ingester;
+package dev.metadb.store;
 
 import java.nio.file.Path;
 
