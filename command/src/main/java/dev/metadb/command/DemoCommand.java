@@ -39,8 +39,9 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run writers, an ingester and queries and show the results. Without --home it works in a new",
-      "temporary directory, removed at the end unless --keep is given; $METADB_HOME is not used."
+      "Run writers, an ingester and queries and show the results.",
+      "Without --home it works in a new temporary directory, removed at the end unless --keep is"
+          + " given; $METADB_HOME is not used."
     },
     footer = {
       "",

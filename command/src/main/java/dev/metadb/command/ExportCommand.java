@@ -6,7 +6,7 @@ import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import dev.metadb.query.Exporter;
 import dev.metadb.query.LakeExporter;
-import dev.metadb.writer.MetaDb;
+import dev.metadb.writer.Origin;
 import dev.metadb.query.QueryException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,12 +49,12 @@ import sun.misc.Signal;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Write each table as an Arrow IPC file, DIR/<table>.arrow, that pyarrow, polars and other",
-      "Arrow readers open as they are. All files are cut from one consistent read of meta.db,",
-      "which is opened read-only.",
-      "With --format parquet, DIR is a lake shared by many hosts: each table's rows not yet",
-      "exported go to DIR/table=<t>/date=<YYYY-MM-DD>/host=<host>/<host>-<first id>-<last id>.parquet,",
-      "exactly once (see docs/fleet.md); metadb query --lake DIR reads them all."
+      "Write each table as an Arrow IPC file, DIR/<table>.arrow, or as Parquet into a lake.",
+      "Arrow files open as they are in pyarrow, polars and other Arrow readers. All files are cut"
+          + " from one consistent read of meta.db, which is opened read-only.",
+      "With --format parquet, DIR is a lake shared by many hosts: each table's rows not yet"
+          + " exported go to DIR/table=<t>/date=<YYYY-MM-DD>/host=<host>/<host>-<first id>-<last id>.parquet,"
+          + " exactly once (see docs/fleet.md); metadb query --lake DIR reads them all."
     },
     footer = {
       "",
@@ -160,7 +160,7 @@ final class ExportCommand implements Callable<Integer> {
         });
       }
     }
-    try (LakeExporter exporter = LakeExporter.open(home.home(), dir, host == null ? MetaDb.hostName() : host, chunkRows, log)) {
+    try (LakeExporter exporter = LakeExporter.open(home.home(), dir, host == null ? Origin.self().host() : host, chunkRows, log)) {
       if (follow) {
         log.accept("exporting into " + exporter.lake() + " as host " + exporter.host() + " every " + interval
             + " (pid " + ProcessHandle.current().pid() + "); SIGTERM or Ctrl-C stops after the current chunk");

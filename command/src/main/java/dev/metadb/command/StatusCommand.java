@@ -34,8 +34,7 @@ import picocli.CommandLine.Spec;
       "  metadb status --json | jq .lag_entries",
       "  metadb status --home /var/lib/metadb",
       "",
-      "Exit 0 ok, 1 runtime failure (meta.db not a database), 3 meta.db schema",
-      "newer than this metadb."
+      "Exit 0 ok, 1 runtime failure (meta.db not a database), 3 meta.db schema newer than this metadb."
     })
 final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -87,15 +87,17 @@ public record IngestStatus(
   public record SlotStatus(
       String slot, OptionalLong checkpointIndex, String checkpointAt, long lagEntries, Instant oldestPending) {}
 
-  /** Entries not yet ingested, over all slots. */
+  /**
+   * Events waiting for ingest: queue entries after each slot's checkpoint plus complete lines not
+   * yet applied in every inbox file and trail (a line that will be quarantined counts too).
+   */
   public long lagEntries() {
-    return slots.stream().mapToLong(SlotStatus::lagEntries).sum();
+    return slots.stream().mapToLong(SlotStatus::lagEntries).sum() + files.stream().mapToLong(FileStatus::pendingLines).sum();
   }
 
-  /** How long the oldest not-yet-ingested entry has waited; zero when nothing waits. */
+  /** How long the oldest event waiting for ingest (queue entry or file line) has waited; zero when none. */
   public Duration lag(Instant now) {
-    return slots.stream()
-        .map(SlotStatus::oldestPending)
+    return Stream.concat(slots.stream().map(SlotStatus::oldestPending), files.stream().map(FileStatus::oldestPending))
         .filter(t -> t != null)
         .min(Instant::compareTo)
         .map(t -> Duration.between(t, now).isNegative() ? Duration.ZERO : Duration.between(t, now))
@@ -105,6 +107,14 @@ public record IngestStatus(
   /** The most recent checkpoint commit over all slots, or null. */
   public String lastCheckpointAt() {
     return slots.stream().map(SlotStatus::checkpointAt).filter(t -> t != null).max(String::compareTo).orElse(null);
+  }
+
+  /**
+   * The inbox files and trails of {@code home} with what each has not yet applied, without the
+   * queue (no Chronicle queue is opened): cheap enough for a hint.
+   */
+  public static List<FileStatus> files(Home home) throws IOException, SQLException, MetaDatabaseException {
+    return FileStatuses.read(home);
   }
 
   /** Reads the status of {@code home}. */
