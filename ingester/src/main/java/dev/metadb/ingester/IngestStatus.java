@@ -80,9 +80,11 @@ public record IngestStatus(
    * @param lagEntries entries in the queue after the checkpoint
    * @param oldestPending the recording time of the first entry after the checkpoint; null when
    *     there is none (or it does not decode)
+   * @param retired why the ingester retired the slot (damage it found), or null when it is in use
    */
   public record SlotStatus(
-      String slot, OptionalLong checkpointIndex, String checkpointAt, long lagEntries, Instant oldestPending) {}
+      String slot, OptionalLong checkpointIndex, String checkpointAt, long lagEntries, Instant oldestPending,
+      String retired) {}
 
   /**
    * Events waiting for ingest: queue entries after each slot's checkpoint plus complete lines not
@@ -153,7 +155,11 @@ public record IngestStatus(
     }
   }
 
-  private static SlotStatus slotStatus(String name, Path dir, CheckpointStore.Checkpoint checkpoint) {
+  private static SlotStatus slotStatus(String name, Path dir, CheckpointStore.Checkpoint checkpoint) throws IOException {
+    String retired = SlotRetirement.reason(dir);
+    if (retired != null) {
+      return retiredSlotStatus(name, dir, checkpoint, retired);
+    }
     try (SingleChronicleQueue queue = ChronicleSettings.openForReading(dir);
         ExcerptTailer tailer = queue.createTailer()) {
       long lag;
@@ -186,8 +192,34 @@ public record IngestStatus(
           checkpoint == null ? OptionalLong.empty() : OptionalLong.of(checkpoint.queueIndex()),
           checkpoint == null ? null : checkpoint.updatedAt(),
           lag,
-          oldest);
+          oldest,
+          null);
     }
+  }
+
+  /**
+   * A retired slot is read the way the ingester reads it, byte by byte ({@link SlotSalvage}):
+   * Chronicle cannot be trusted past its damage.
+   */
+  private static SlotStatus retiredSlotStatus(String name, Path dir, CheckpointStore.Checkpoint checkpoint, String reason)
+      throws IOException {
+    Long after = checkpoint == null ? null : checkpoint.queueIndex();
+    long lag = 0;
+    Instant oldest = null;
+    try (SlotSalvage salvage = new SlotSalvage(dir, after, ChronicleSettings.ROLL_CYCLE, line -> {})) {
+      for (CycleFileReader.Item item; (item = salvage.next()) != null; lag++) {
+        if (oldest == null && item.envelope() != null) {
+          oldest = item.envelope().tsUtc();
+        }
+      }
+    }
+    return new SlotStatus(
+        name,
+        checkpoint == null ? OptionalLong.empty() : OptionalLong.of(checkpoint.queueIndex()),
+        checkpoint == null ? null : checkpoint.updatedAt(),
+        lag,
+        oldest,
+        reason);
   }
 
   private static long lines(Path file) throws IOException {
