@@ -32,11 +32,11 @@ class ClockStepTest {
 
   @Test
   void eventsRecordedAcrossABackwardClockStepAllLand() throws Exception {
-    String missing = "libfaketime is not installed (apt-get install faketime; .ci/run installs it)";
+    String notInstalled = "libfaketime is not installed (apt-get install faketime; .ci/run installs it)";
     if (System.getenv("CI") != null) {
-      assertTrue(Files.exists(LIBFAKETIME), missing);
+      assertTrue(Files.exists(LIBFAKETIME), notInstalled);
     }
-    assumeTrue(Files.exists(LIBFAKETIME), missing);
+    assumeTrue(Files.exists(LIBFAKETIME), notInstalled);
     Home home = new Home(dir.resolve("home"));
     Path offset = dir.resolve("faketime.rc");
     Files.writeString(offset, "+0\n");
