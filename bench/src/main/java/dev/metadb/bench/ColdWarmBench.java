@@ -143,8 +143,8 @@ final class ColdWarmBench implements Benchmark {
 
       @Override
       public void verify(Path home, Path report) throws IOException {
-        if (!Files.isDirectory(home.resolve("queue")) && !Files.isDirectory(home.resolve("logs"))) {
-          throw new IOException("metadb record exited 0 but wrote neither a queue nor a spool under " + home);
+        if (!Files.isDirectory(home.resolve("inbox")) && !Files.isDirectory(home.resolve("logs"))) {
+          throw new IOException("metadb record exited 0 but wrote neither the inbox nor the spool under " + home);
         }
       }
     };
@@ -215,8 +215,8 @@ final class ColdWarmBench implements Benchmark {
     }
     Row record = find(rows, "cold first-write", recordLabel);
     double ratio = record.stats().medianMs() / coldFloor.stats().medianMs();
-    t.note("Target (issue 2), cold `metadb record` median at most 4x the bare JVM's: " + Cells.ratio(record.stats().medianMs(),
-        coldFloor.stats().medianMs()) + ": " + Cells.verdict(ratio <= 4) + ".");
+    t.note("Target (issue 12), cold `metadb record` (an inbox append) median at most 3x the bare JVM's: "
+        + Cells.ratio(record.stats().medianMs(), coldFloor.stats().medianMs()) + ": " + Cells.verdict(ratio <= 3) + ".");
     var series = Charts.series();
     series.put("median", medians);
     series.put("p95", p95s);

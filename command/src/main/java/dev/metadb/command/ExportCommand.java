@@ -6,7 +6,7 @@ import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import dev.metadb.query.Exporter;
 import dev.metadb.query.LakeExporter;
-import dev.metadb.writer.MetaDb;
+import dev.metadb.writer.Origin;
 import dev.metadb.query.QueryException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -160,7 +160,7 @@ final class ExportCommand implements Callable<Integer> {
         });
       }
     }
-    try (LakeExporter exporter = LakeExporter.open(home.home(), dir, host == null ? MetaDb.hostName() : host, chunkRows, log)) {
+    try (LakeExporter exporter = LakeExporter.open(home.home(), dir, host == null ? Origin.self().host() : host, chunkRows, log)) {
       if (follow) {
         log.accept("exporting into " + exporter.lake() + " as host " + exporter.host() + " every " + interval
             + " (pid " + ProcessHandle.current().pid() + "); SIGTERM or Ctrl-C stops after the current chunk");

@@ -105,6 +105,10 @@ final class IngestCommand implements Callable<Integer> {
     }
     out.println(summary(stats));
     out.flush();
+    if (!ingester.damage().isEmpty()) {
+      throw CommandException.failure("damaged queue files: " + ingester.damage().size() + " problem(s) above; the damaged"
+          + " slots are retired and what could be read past the damage was ingested or spooled (see metadb status)", null);
+    }
     return ExitCode.OK;
   }
 

@@ -98,7 +98,7 @@ final class QueryCommand implements Callable<Integer> {
       }
     }
     Home resolved = home.homeToRead();
-    Hints.warnIfNoIngester(resolved, err);
+    NoIngesterNote.printIfNoIngester(resolved, err);
     try (QueryEngine engine = QueryEngine.open(resolved, QueryEngine.SnapshotMode.INCREMENTAL, line -> err.println("metadb query: " + line))) {
       return run((format, sink) -> engine.query(sql, window, format, sink), resultFormat);
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.metadb.ingester.Child;
 import dev.metadb.writer.Home;
+import dev.metadb.writer.Inbox;
+import dev.metadb.writer.WriterChild;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -158,31 +162,35 @@ class HostileHomeTest {
     }
     assertEquals("precious\n", Files.readString(victim));
 
-    // A writer slot's lock: that slot is skipped (reported), the event still queued in another.
-    Files.delete(home.resolve("queue/slot-00.lock"));
+    // A writer slot's lock (the Java library's queue): that slot is skipped (reported), the event
+    // still queued in another.
+    Home.createPrivateDirectories(home.resolve("queue"));
     Files.createSymbolicLink(home.resolve("queue/slot-00.lock"), victim);
-    try (Child record = Child.start(Main.class, "record", "--home", h, "ticks", "--json", TICK)) {
-      assertEquals(0, record.await(DONE), record.err().toString());
-      assertEquals(1, record.err().size(), record.err().toString());
-      assertTrue(record.err().get(0).contains("slot-00.lock is a symbolic link"), record.err().toString());
+    try (Child writer = Child.start(WriterChild.class, h, "1")) {
+      assertEquals(0, writer.await(DONE), writer.err().toString());
+      assertEquals(1, writer.err().size(), writer.err().toString());
+      assertTrue(writer.err().get(0).contains("slot-00.lock is a symbolic link"), writer.err().toString());
     }
     assertTrue(Files.isDirectory(home.resolve("queue/slot-01")), "the next slot took the event");
     assertEquals("precious\n", Files.readString(victim));
 
-    // The spool file, reached when the queue cannot be used: refused, reported, target untouched.
-    Path queue = home.resolve("queue");
-    Files.move(queue, dir.resolve("queue-aside"));
-    Files.writeString(queue, "not a directory");
-    Files.createDirectories(home.resolve("logs"));
-    Path spool = new Home(home).spoolFileToday();
-    Files.createSymbolicLink(spool, victim);
+    // The inbox file `metadb record` appends to: refused, the event goes to the spool; the spool
+    // file too: refused, reported, not recorded (exit 1). The target is never touched.
+    Path inboxFile = new Home(home).inboxFile(Inbox.CLI_SOURCE, LocalDate.now(ZoneOffset.UTC));
+    Files.delete(inboxFile);
+    Files.createSymbolicLink(inboxFile, victim);
     CommandRun spooled = CommandRun.of("record", "--home", h, "ticks", "--json", TICK);
-    assertEquals(1, spooled.exit(), spooled.err());
-    assertTrue(spooled.err().contains("NOT recorded") && spooled.err().contains("symbolic link"), spooled.err());
+    assertEquals(0, spooled.exit(), spooled.err());
+    assertTrue(spooled.err().contains("spooled for replay") && spooled.err().contains("symbolic link"), spooled.err());
+    Path spool = new Home(home).spoolFileToday();
+    Files.delete(spool);
+    Files.createSymbolicLink(spool, victim);
+    CommandRun failed = CommandRun.of("record", "--home", h, "ticks", "--json", TICK);
+    assertEquals(1, failed.exit(), failed.err());
+    assertTrue(failed.err().contains("NOT recorded") && failed.err().contains("symbolic link"), failed.err());
     assertEquals("precious\n", Files.readString(victim));
     Files.delete(spool);
-    Files.delete(queue);
-    Files.move(dir.resolve("queue-aside"), queue);
+    Files.delete(inboxFile);
 
     // A table's snapshot lock and a snapshot directory.
     assertEquals(0, run("ingest", "--once", "--home", h));

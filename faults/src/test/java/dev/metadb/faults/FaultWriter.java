@@ -75,7 +75,7 @@ public final class FaultWriter {
 
   private static char code(RecordResult.Status status) {
     return switch (status) {
-      case QUEUED -> 'Q';
+      case QUEUED, INBOX -> 'Q';
       case SPOOLED -> 'S';
       case FAILED -> 'F';
     };

@@ -2,6 +2,7 @@ package dev.metadb.ingester;
 
 import dev.metadb.ingester.CheckpointStore;
 
+import dev.metadb.writer.ChronicleSettings;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.RollCycles;
 
 /**
  * {@code metadb verify}'s check of the writer slots: every cycle file read from start to end and
@@ -26,7 +26,7 @@ import net.openhft.chronicle.queue.RollCycles;
  */
 public final class QueueCheck {
   /** metadb's roll cycle ({@code ChronicleSettings}): the index is cycle << 32 | sequence. */
-  private static final RollCycle ROLL_CYCLE = RollCycles.FAST_DAILY;
+  private static final RollCycle ROLL_CYCLE = ChronicleSettings.ROLL_CYCLE;
   private static final String METADATA_FILE = "metadata.cq4t";
 
   private QueueCheck() {}

@@ -35,8 +35,11 @@ final class SlotDiscovery implements Discovery {
   /** Per slot, the last committed index as stored at open, or when its reader was last dropped. */
   private final Map<String, Long> checkpoints = new HashMap<>();
   private final Consumer<String> log;
+  private final Consumer<String> damage;
 
-  SlotDiscovery(Home home, IngestOptions options, Connection connection, Consumer<String> log) throws SQLException {
+  SlotDiscovery(Home home, IngestOptions options, Connection connection, Consumer<String> log, Consumer<String> damage)
+      throws SQLException {
+    this.damage = damage;
     this.home = home;
     this.options = options;
     this.connection = connection;
@@ -69,7 +72,7 @@ final class SlotDiscovery implements Discovery {
       String name = dir.getFileName().toString();
       if (sources.get(name) == null && hasCycleFile(dir)) {
         Long checkpoint = checkpoints.get(name);
-        sources.add(SlotReader.open(name, dir, checkpoint, options.skipMissing(), this::committed, log));
+        sources.add(SlotReader.open(name, dir, checkpoint, options.skipMissing(), this::committed, log, damage));
         log.accept(name + ": reading " + (checkpoint == null ? "from its first entry" : "after checkpoint 0x" + Long.toHexString(checkpoint)));
       }
     }

@@ -59,6 +59,14 @@ public record Home(Path dir) {
     return queueDir().resolve(slotName(slot));
   }
 
+  /**
+   * The mark the ingester leaves in a slot directory it found damaged ({@code
+   * queue/slot-NN/RETIRED}, holding the reason): writers never claim that slot again, so nothing
+   * is appended behind the damage. Removing the directory (once {@code metadb status} shows it
+   * salvaged) frees the slot number.
+   */
+  public static final String SLOT_RETIRED = "RETIRED";
+
   public Path slotLock(int slot) {
     return queueDir().resolve(slotName(slot) + ".lock");
   }
