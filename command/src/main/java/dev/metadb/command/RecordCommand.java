@@ -131,7 +131,7 @@ final class RecordCommand implements Callable<Integer> {
   }
 
   /**
-   * The JSON of {@code --json} (refused as {@code --json: line 1, column 17: unexpected '}'}) or of
+   * The JSON of {@code --json} (refused as {@code ticks --json: line 1, column 17: unexpected '}'}) or of
    * one stdin line (as {@code ticks: not valid JSON: column 17: ...}, after the line's number, like
    * the line's other problems).
    */
@@ -140,7 +140,7 @@ final class RecordCommand implements Callable<Integer> {
       return JsonText.parse(json);
     } catch (JsonProcessingException e) {
       throw stdinLine ? new InvalidEventException(t.sqlName(), null, "not valid JSON: " + JsonText.describeInLine(e))
-          : new InvalidEventException(null, "--json", JsonText.describe(e));
+          : new InvalidEventException(null, t.sqlName() + " --json", JsonText.describe(e));
     } catch (IOException e) {
       throw new InvalidEventException(t.sqlName(), null, "cannot read the JSON: " + Failures.message(e));
     }

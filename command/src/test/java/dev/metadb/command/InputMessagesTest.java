@@ -17,15 +17,15 @@ class InputMessagesTest {
 
   @Test
   void invalidJsonSaysWhereAndWhat() {
-    assertOneLine("metadb record: --json: line 1, column 17: unexpected '}'",
+    assertOneLine("metadb record: messages --json: line 1, column 17: unexpected '}'",
         "record", "messages", "--json", "{\"source\":\"bus\",}");
-    assertOneLine("metadb record: --json: line 1, column 1: unexpected 'nope'",
+    assertOneLine("metadb record: ticks --json: line 1, column 1: unexpected 'nope'",
         "record", "ticks", "--json", "nope");
-    assertOneLine("metadb record: --json: line 1, column 14: unexpected end of input (an object is not closed)",
+    assertOneLine("metadb record: ticks --json: line 1, column 14: unexpected end of input (an object is not closed)",
         "record", "ticks", "--json", "{\"source\":\"a\"");
-    assertOneLine("metadb record: --json: line 3, column 1: unexpected ']'",
+    assertOneLine("metadb record: ticks --json: line 3, column 1: unexpected ']'",
         "record", "ticks", "--json", "{\n\"source\":\"a\",\n]");
-    assertOneLine("metadb record: --json: nested deeper than 1000 levels",
+    assertOneLine("metadb record: ticks --json: JSON nested deeper than 1000 levels",
         "record", "ticks", "--json", "{\"source\":\"a\",\"detail_json\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
   }
 

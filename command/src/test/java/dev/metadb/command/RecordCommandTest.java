@@ -99,7 +99,7 @@ class RecordCommandTest {
     assertTrue(badEnum.err.contains("messages.direction: 'up' is not one of inbound, outbound"), badEnum.err);
     Run badJson = run("record", "--home", home, "ticks", "--json", "{\"source\":");
     assertEquals(2, badJson.code);
-    assertEquals("metadb record: --json: line 1, column 11: unexpected end of input (an object is not closed)\n", badJson.err);
+    assertEquals("metadb record: ticks --json: line 1, column 11: unexpected end of input (an object is not closed)\n", badJson.err);
     Run noInput = run("record", "--home", home, "ticks");
     assertEquals(2, noInput.code);
     assertTrue(noInput.err.contains("give exactly one of --json OBJECT, --field NAME=VALUE..., or - (stdin)"), noInput.err);

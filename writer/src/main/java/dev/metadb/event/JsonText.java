@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * in a person's words: where (line, column) and what, never Jackson's internals.
  */
 public final class JsonText {
-  private static final Pattern UNEXPECTED_CHARACTER = Pattern.compile("^Unexpected character \\('(.+?)' \\(code \\d+\\)\\)");
+  private static final Pattern UNEXPECTED_CHARACTER = Pattern.compile("^Unexpected character \\('(.+?)' \\(code [^)]*\\)\\)");
   private static final Pattern UNRECOGNIZED_TOKEN = Pattern.compile("^Unrecognized token '(.*?)'");
   private static final Pattern CONTROL_CHARACTER = Pattern.compile("^Illegal (unquoted )?character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
   private static final Pattern TOO_DEEP = Pattern.compile("^Document nesting depth \\(\\d+\\) exceeds the maximum allowed \\((\\d+)");
@@ -64,7 +64,7 @@ public final class JsonText {
     }
     Matcher deep = TOO_DEEP.matcher(jackson);
     if (deep.find()) {
-      return "nested deeper than " + deep.group(1) + " levels";
+      return "JSON nested deeper than " + deep.group(1) + " levels";
     }
     if (jackson.startsWith("Unexpected end-of-input")) {
       return "unexpected end of input"
