@@ -55,6 +55,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  *       claim's owner mark exists, and the ingester writes the mark before deleting owner marks,
  *       so a claim racing a retirement either sees the mark or loses its owner mark (and then
  *       spools, invariant 6).
+ *   <li>The queue's cycle never goes back ({@link ForwardClock}): a wall clock stepped back
+ *       cannot send appends into an older day's file that the ingester has already passed.
  * </ol>
  */
 final class WriterSlot implements AutoCloseable {
@@ -194,7 +196,13 @@ final class WriterSlot implements AutoCloseable {
         channel.close();
         return null;
       }
-      SingleChronicleQueue queue = ChronicleSettings.builder(dir, config.appendTimeout().toMillis()).build();
+      ForwardClock clock = new ForwardClock();
+      SingleChronicleQueue queue =
+          ChronicleSettings.builder(dir, config.appendTimeout().toMillis()).timeProvider(clock).build();
+      int newest = queue.lastCycle();
+      if (newest >= 0) {
+        clock.notBefore((long) newest * queue.rollCycle().lengthInMillis());
+      }
       clearDeadHoldersLocks(queue);
       return new WriterSlot(n, dir, mark, channel, lock, queue);
     } catch (Throwable t) {
