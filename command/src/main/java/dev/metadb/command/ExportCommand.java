@@ -114,7 +114,7 @@ final class ExportCommand implements Callable<Integer> {
       for (String name : names) {
         Table table = Table.byName(name.trim()).orElse(null);
         if (table == null) {
-          throw CommandException.input("unknown table " + name + "; the tables are: " + Table.names());
+          throw CommandException.input(Table.unknownTableMessage(name));
         }
         selected.add(table);
       }

@@ -130,7 +130,7 @@ class QueryCommandTest {
 
     Run unknown = query("SELECT * FROM mesages");
     assertEquals(2, unknown.code());
-    assertEquals("metadb query: unknown table mesages; the tables are: " + Table.names() + "\n", unknown.err());
+    assertEquals("metadb query: unknown table mesages; did you mean 'messages'? the tables are: " + Table.names() + "\n", unknown.err());
 
     Path target = dir.resolve("leak.csv");
     Run copy = query("COPY messages TO '" + target + "'");
