@@ -1,12 +1,12 @@
 package dev.metadb.replay;
 
-import dev.metadb.store.SqliteFailure;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Timestamps;
+import dev.metadb.ingester.lines.Ledger;
 import dev.metadb.store.EventInserter;
 import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.SqliteFailure;
 import dev.metadb.store.WriteTransaction;
-import dev.metadb.ingester.lines.Ledger;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
