@@ -6,23 +6,23 @@ import java.nio.file.Path;
 
 /**
  * The inbox writer functions exactly as docs/inbox.md publishes them: each is the first fenced
- * code block after a {@code <!-- docs-test: NAME -->} marker. The benchmark's non-JVM writers
- * and the docs tests both run these, so the documentation cannot drift from what is measured and
- * tested.
+ * code block after a {@code <!-- docs-test: NAME -->} marker. The benchmark's non-JVM writers, the
+ * docs tests and the faults module's inbox kill test all run these, so the documentation cannot
+ * drift from what is measured and tested.
  */
-final class InboxDocs {
-  static final String BASH = "bash";
-  static final String PYTHON = "python";
+public final class InboxDocs {
+  public static final String BASH = "bash";
+  public static final String PYTHON = "python";
 
   private InboxDocs() {}
 
   /** docs/inbox.md under {@code repoRoot}. */
-  static Path file(Path repoRoot) {
+  public static Path file(Path repoRoot) {
     return repoRoot.resolve("docs/inbox.md");
   }
 
   /** The code of the block marked {@code name} (without its fences), or an error naming what is missing. */
-  static String block(Path markdown, String name) throws IOException {
+  public static String block(Path markdown, String name) throws IOException {
     String text = Files.readString(markdown);
     String marker = "<!-- docs-test: " + name + " -->";
     int at = text.indexOf(marker);

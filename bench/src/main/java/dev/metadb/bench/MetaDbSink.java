@@ -25,7 +25,7 @@ final class MetaDbSink implements EventSink {
   public WriteOutcome write(Event event) {
     RecordResult result = db.record(event);
     return switch (result.status()) {
-      case QUEUED -> WriteOutcome.STORED;
+      case QUEUED, INBOX -> WriteOutcome.STORED;
       case SPOOLED -> new WriteOutcome(WriteOutcome.Kind.SPOOLED, "spooled: " + result.reason());
       case FAILED -> result.reason() != null && result.reason().contains("lock")
           ? WriteOutcome.lockError(result.reason())

@@ -6,25 +6,25 @@ import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import dev.metadb.query.Exporter;
 import dev.metadb.query.LakeExporter;
-import dev.metadb.writer.MetaDb;
 import dev.metadb.query.QueryException;
+import dev.metadb.writer.Origin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,12 +49,12 @@ import sun.misc.Signal;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Write each table as an Arrow IPC file, DIR/<table>.arrow, that pyarrow, polars and other",
-      "Arrow readers open as they are. All files are cut from one consistent read of meta.db,",
-      "which is opened read-only.",
-      "With --format parquet, DIR is a lake shared by many hosts: each table's rows not yet",
-      "exported go to DIR/table=<t>/date=<YYYY-MM-DD>/host=<host>/<host>-<first id>-<last id>.parquet,",
-      "exactly once (see docs/fleet.md); metadb query --lake DIR reads them all."
+      "Write each table as an Arrow IPC file, DIR/<table>.arrow, or as Parquet into a lake.",
+      "Arrow files open as they are in pyarrow, polars and other Arrow readers. All files are cut"
+          + " from one consistent read of meta.db, which is opened read-only.",
+      "With --format parquet, DIR is a lake shared by many hosts: each table's rows not yet"
+          + " exported go to DIR/table=<t>/date=<YYYY-MM-DD>/host=<host>/<host>-<first id>-<last id>.parquet,"
+          + " exactly once (see docs/fleet.md); metadb query --lake DIR reads them all."
     },
     footer = {
       "",
@@ -114,7 +114,7 @@ final class ExportCommand implements Callable<Integer> {
       for (String name : names) {
         Table table = Table.byName(name.trim()).orElse(null);
         if (table == null) {
-          throw CommandException.input("unknown table " + name + "; the tables are: " + Table.names());
+          throw CommandException.input(Table.unknownTableMessage(name));
         }
         selected.add(table);
       }
@@ -160,7 +160,7 @@ final class ExportCommand implements Callable<Integer> {
         });
       }
     }
-    try (LakeExporter exporter = LakeExporter.open(home.home(), dir, host == null ? MetaDb.hostName() : host, chunkRows, log)) {
+    try (LakeExporter exporter = LakeExporter.open(home.home(), dir, host == null ? Origin.self().host() : host, chunkRows, log)) {
       if (follow) {
         log.accept("exporting into " + exporter.lake() + " as host " + exporter.host() + " every " + interval
             + " (pid " + ProcessHandle.current().pid() + "); SIGTERM or Ctrl-C stops after the current chunk");

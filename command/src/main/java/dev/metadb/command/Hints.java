@@ -1,17 +1,10 @@
 package dev.metadb.command;
 
-import dev.metadb.ingester.IngestLock;
-import dev.metadb.writer.Home;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
-
 /**
  * What to do next. The hints of failures travel with the failures themselves ({@link
  * dev.metadb.writer.KnownFailure#hint}); this writes suggested commands the way the user invoked
- * metadb, and warns when a query's answer may look stale.
+ * metadb. It is on {@code metadb record}'s slim classpath ({@link Failures} uses it), so it refers
+ * to nothing outside the writer module.
  */
 final class Hints {
   private Hints() {}
@@ -28,31 +21,5 @@ final class Hints {
   /** {@code text} with each {@code `metadb ...`} command written the way the user invoked it. */
   static String pasteable(String text) {
     return text.replace("`metadb ", "`" + invokedAs() + " ");
-  }
-
-  /**
-   * Queries read meta.db only: when no ingester runs on a home whose queue has slots, recent
-   * events are probably still queued, and the result would look stale without a word.
-   */
-  static void warnIfNoIngester(Home home, PrintWriter err) {
-    try {
-      if (IngestLock.holder(home).isPresent() || !hasSlots(home.queueDir())) {
-        return;
-      }
-    } catch (IOException e) {
-      return;
-    }
-    err.println("metadb: note: no ingester is running on " + home.dir()
-        + "; events recorded since it last ran are still in the queue, not in meta.db.");
-    err.println("  hint: " + pasteable("run `metadb ingest` (or `metadb ingest --once` to catch up and exit)"));
-  }
-
-  private static boolean hasSlots(Path queueDir) throws IOException {
-    if (!Files.isDirectory(queueDir)) {
-      return false;
-    }
-    try (Stream<Path> entries = Files.list(queueDir)) {
-      return entries.anyMatch(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p));
-    }
   }
 }

@@ -40,16 +40,14 @@ import sun.misc.Signal;
     footer = {
       "",
       "Examples:",
-      "  metadb ingest                  run until SIGTERM/Ctrl-C, commit, exit 0",
-      "  metadb ingest --once           drain what is queued now, print counts, exit",
-      "  metadb ingest --batch-size 5000 --max-latency-ms 200 --retain-days 3",
-      "  metadb ingest --skip-missing   go on past a deleted checkpoint cycle file",
-      "  metadb ingest --trail watchdog_events=/var/log/agents/watchdog-events-*.jsonl",
-      "                                 also tail a one-table trail in place (repeatable)",
+      "  metadb ingest                  # run until SIGTERM/Ctrl-C, commit, exit 0",
+      "  metadb ingest --once           # drain what is queued now, print counts, exit",
+      "  metadb ingest --once --batch-size 5000 --max-latency-ms 200 --retain-days 3",
+      "  metadb ingest --skip-missing   # go on past a deleted checkpoint cycle file",
+      "  metadb ingest --trail 'watchdog_events=/var/log/agents/watchdog-events-*.jsonl'  # also tail a one-table trail in place (repeatable)",
       "",
-      "Exit 0 ok, 1 runtime failure (another ingester running, meta.db not a",
-      "database, a checkpoint's cycle file gone), 2 bad option, 3 meta.db schema",
-      "newer than this metadb."
+      "Exit 0 ok, 1 runtime failure (another ingester running, meta.db not a database, a checkpoint's"
+          + " cycle file gone), 2 bad option, 3 meta.db schema newer than this metadb."
     })
 final class IngestCommand implements Callable<Integer> {
   /** How long a stop request waits for the current batch to commit before giving up on it. */
@@ -107,6 +105,10 @@ final class IngestCommand implements Callable<Integer> {
     }
     out.println(summary(stats));
     out.flush();
+    if (!ingester.damage().isEmpty()) {
+      throw CommandException.failure("damaged queue files: " + ingester.damage().size() + " problem(s) above; the damaged"
+          + " slots are retired and what could be read past the damage was ingested or spooled (see metadb status)", null);
+    }
     return ExitCode.OK;
   }
 

@@ -2,8 +2,8 @@ package dev.metadb.command;
 
 import dev.metadb.writer.ChronicleSettings;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code metadb} executable: one subcommand per stage. The command line is built by {@link
@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "metadb 0.1.0",
     description = {
-      "Local observability store: record events without waiting on a database,",
-      "ingest them into SQLite exactly once, query them with SQL."
+      "Local observability store: record events without waiting on a database, ingest them into"
+          + " SQLite exactly once, query them with SQL."
     },
     subcommands = {
       RecordCommand.class, IngestCommand.class, ReplayCommand.class, QueryCommand.class, ExportCommand.class,
@@ -26,9 +26,9 @@ import picocli.CommandLine.Command;
     footer = {
       "",
       "Examples:",
-      "  metadb record ticks --field source=cron      record one event",
-      "  metadb ingest                                 run the ingester (queue -> meta.db)",
-      "  metadb replay                                 apply the error spool after an outage",
+      "  metadb record ticks --field source=cron   # record one event",
+      "  metadb ingest                             # run the ingester (queue -> meta.db)",
+      "  metadb replay                             # apply the error spool after an outage",
       "  metadb query \"SELECT source, count(*) FROM messages GROUP BY 1\"",
       "",
       "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 3 meta.db schema newer than this metadb."

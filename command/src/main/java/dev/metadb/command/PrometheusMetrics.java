@@ -76,9 +76,9 @@ final class PrometheusMetrics implements IngestMetrics, AutoCloseable {
     retries = Counter.builder().name("metadb_retries_total").help("Batches retried, by cause").labelNames("cause").register(registry);
     deletedRows = Counter.builder().name("metadb_retention_deleted_rows_total").help("Expired rows deleted by retention").register(registry);
     deletedFiles = Counter.builder().name("metadb_retention_deleted_files_total").help("Finished files and ingested cycle files deleted by retention").register(registry);
-    GaugeWithCallback.builder().name("metadb_queue_lag_entries").help("Queue entries not yet ingested")
+    GaugeWithCallback.builder().name("metadb_queue_lag_entries").help("Queue entries and inbox/trail lines not yet ingested")
         .callback(cb -> state().ifPresent(s -> cb.call(s.status().lagEntries()))).register(registry);
-    GaugeWithCallback.builder().name("metadb_queue_lag_seconds").help("How long the oldest not-yet-ingested queue entry has waited")
+    GaugeWithCallback.builder().name("metadb_queue_lag_seconds").help("How long the oldest not-yet-ingested queue entry or inbox/trail line has waited")
         .unit(Unit.SECONDS)
         .callback(cb -> state().ifPresent(s -> cb.call(s.status().lag(s.at()).toMillis() / 1000.0))).register(registry);
     GaugeWithCallback.builder().name("metadb_spool_lines").help("Lines in the error spool files waiting for metadb replay")

@@ -36,9 +36,10 @@ import picocli.CommandLine.Spec;
     name = "query",
     mixinStandardHelpOptions = true,
     description = {
-      "Run one SQL SELECT over meta.db's tables. meta.db is opened read-only: queries never",
-      "block the ingester. Tables are snapshotted into Arrow (kept under HOME/snapshots and",
-      "extended incrementally) and the SQL runs in an offline, locked-down DuckDB."
+      "Run one SQL SELECT over meta.db's tables.",
+      "meta.db is opened read-only: queries never block the ingester. Tables are snapshotted into"
+          + " Arrow (kept under HOME/snapshots and extended incrementally) and the SQL runs in an"
+          + " offline, locked-down DuckDB."
     },
     footer = {
       "",
@@ -97,7 +98,7 @@ final class QueryCommand implements Callable<Integer> {
       }
     }
     Home resolved = home.homeToRead();
-    Hints.warnIfNoIngester(resolved, err);
+    NoIngesterNote.printIfNoIngester(resolved, err);
     try (QueryEngine engine = QueryEngine.open(resolved, QueryEngine.SnapshotMode.INCREMENTAL, line -> err.println("metadb query: " + line))) {
       return run((format, sink) -> engine.query(sql, window, format, sink), resultFormat);
     }

@@ -1,13 +1,14 @@
 package dev.metadb.command;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Event;
 import dev.metadb.event.EventValidator;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.event.JsonText;
 import dev.metadb.event.Table;
-import dev.metadb.writer.MetaDb;
+import dev.metadb.writer.Inbox;
+import dev.metadb.writer.InboxRecorder;
 import dev.metadb.writer.RecordResult;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,25 +21,28 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code metadb record}: validate events at the edge and hand them to the writer library.
- * Exit 0 when every event is queued or spooled, 2 when any input is invalid (valid events in the
- * same run are still recorded), 1 when an event could be stored neither in the queue nor the spool.
+ * {@code metadb record}: validate events at the edge and append each to the inbox as source
+ * {@code cli} ({@link InboxRecorder}: one write() to {@code inbox/cli-YYYY-MM-DD.jsonl}, the spool
+ * when the inbox cannot take it). No Chronicle class loads on this path: a cold record costs a
+ * JVM start and an append. Exit 0 when every event is in the inbox or the spool, 2 when any input
+ * is invalid (valid events in the same run are still recorded), 1 when an event could be stored
+ * in neither.
  */
 @Command(
     name = "record",
     mixinStandardHelpOptions = true,
-    description = "Record one event (or many from stdin) into the queue; never waits on the database.",
+    description = "Record one event (or many from stdin): one line appended to the inbox; never waits on the database.",
     footer = {
       "",
-      "Tables: messages, cli_invocations, crashes, ticks, workspaces, sessions, clone_dispatches,",
-      "  harvest_events, communication_events, mcp_tool_calls, git_operations, owner_directives,",
-      "  token_usage, watchdog_events, source_errors, iroh_events",
+      "Tables: messages, cli_invocations, crashes, ticks, workspaces, sessions, clone_dispatches,"
+          + " harvest_events, communication_events, mcp_tool_calls, git_operations, owner_directives,"
+          + " token_usage, watchdog_events, source_errors, iroh_events",
       "",
       "Examples:",
       "  metadb record ticks --field source=watchdog",
@@ -46,11 +50,9 @@ import picocli.CommandLine.Model.CommandSpec;
       "  metadb record cli_invocations --field bin=git --field exit_code=0 --field duration_ms=412",
       "  printf '%%s\\n' '{\"source\":\"a\"}' '{\"source\":\"b\"}' | metadb record ticks -",
       "",
-      "Prints each event's id on stdout. Exit 0 queued or spooled, 2 invalid input, 1 not stored."
+      "Prints each event's id on stdout. Exit 0 in the inbox (or the spool), 2 invalid input, 1 not stored."
     })
 final class RecordCommand implements Callable<Integer> {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   @Mixin HomeOption home;
 
   @Spec CommandSpec spec;
@@ -83,9 +85,10 @@ final class RecordCommand implements Callable<Integer> {
       throw CommandException.input("give exactly one of --json OBJECT, --field NAME=VALUE..., or - (stdin)");
     }
     Tally tally = new Tally();
-    try (MetaDb db = MetaDb.open(home.home().dir())) {
+    InboxRecorder recorder = new InboxRecorder(home.home(), Inbox.CLI_SOURCE);
+    try {
       if (json != null) {
-        record(db, parse(t, json), "", tally, out, err);
+        record(recorder, EventValidator.fromJson(t, readJson(t, json, false)), "", tally, out, err);
       } else if (fields != null) {
         Event event;
         try {
@@ -95,7 +98,7 @@ final class RecordCommand implements Callable<Integer> {
           reject(e.getMessage(), "", tally, err);
         }
         if (event != null) {
-          record(db, event, "", tally, out, err);
+          record(recorder, event, "", tally, out, err);
         }
       } else {
         BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -108,7 +111,7 @@ final class RecordCommand implements Callable<Integer> {
           }
           String where = "stdin line " + number + ": ";
           try {
-            record(db, EventValidator.fromJson(t, readJson(t, line)), where, tally, out, err);
+            record(recorder, EventValidator.fromJson(t, readJson(t, line, true)), where, tally, out, err);
           } catch (InvalidEventException e) {
             reject(e.getMessage(), where, tally, err);
           }
@@ -118,9 +121,7 @@ final class RecordCommand implements Callable<Integer> {
       reject(e.getMessage(), "", tally, err);
     }
     if (jsonOutput) {
-      out.println(MAPPER.writeValueAsString(Map.of(
-          "queued", tally.queued, "spooled", tally.spooled, "failed", tally.failed,
-          "rejected", tally.rejected, "event_ids", tally.ids)));
+      out.println(tally.toJson());
     }
     out.flush();
     if (tally.failed > 0) {
@@ -129,26 +130,30 @@ final class RecordCommand implements Callable<Integer> {
     return tally.rejected > 0 ? ExitCode.USAGE : ExitCode.OK;
   }
 
-  private Event parse(Table t, String json) throws InvalidEventException {
-    return EventValidator.fromJson(t, readJson(t, json));
-  }
-
-  private static JsonNode readJson(Table t, String json) throws InvalidEventException {
+  /**
+   * The JSON of {@code --json} (refused as {@code ticks --json: line 1, column 17: unexpected '}'}) or of
+   * one stdin line (as {@code ticks: not valid JSON: column 17: ...}, after the line's number, like
+   * the line's other problems).
+   */
+  private static JsonNode readJson(Table t, String json, boolean stdinLine) throws InvalidEventException {
     try {
       return JsonText.parse(json);
+    } catch (JsonProcessingException e) {
+      throw stdinLine ? new InvalidEventException(t.sqlName(), null, "not valid JSON: " + JsonText.describeInLine(e))
+          : new InvalidEventException(null, t.sqlName() + " --json", JsonText.describe(e));
     } catch (IOException e) {
-      throw new InvalidEventException(t.sqlName(), null, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new InvalidEventException(t.sqlName(), null, "cannot read the JSON: " + Failures.message(e));
     }
   }
 
-  private void record(MetaDb db, Event event, String where, Tally tally, PrintWriter out, PrintWriter err) {
-    RecordResult result = db.record(event);
+  private void record(InboxRecorder recorder, Event event, String where, Tally tally, PrintWriter out, PrintWriter err) {
+    RecordResult result = recorder.record(event);
     tally.ids.add(result.eventId());
     switch (result.status()) {
-      case QUEUED -> tally.queued++;
+      case INBOX -> tally.inbox++;
       case SPOOLED -> {
         tally.spooled++;
-        err.println("metadb record: " + where + "queue unavailable, event " + result.eventId() + " spooled for replay (" + result.reason() + ")");
+        err.println("metadb record: " + where + "inbox unavailable, event " + result.eventId() + " spooled for replay (" + result.reason() + ")");
       }
       case FAILED -> {
         tally.failed++;
@@ -166,10 +171,16 @@ final class RecordCommand implements Callable<Integer> {
   }
 
   private static final class Tally {
-    int queued;
+    int inbox;
     int spooled;
     int failed;
     int rejected;
     final List<String> ids = new java.util.ArrayList<>();
+
+    /** The --json-output document. Ids are UUID text, so they need no escaping. */
+    String toJson() {
+      return "{\"inbox\":" + inbox + ",\"spooled\":" + spooled + ",\"failed\":" + failed + ",\"rejected\":" + rejected
+          + ",\"event_ids\":[" + ids.stream().map(id -> "\"" + id + "\"").collect(java.util.stream.Collectors.joining(",")) + "]}";
+    }
   }
 }

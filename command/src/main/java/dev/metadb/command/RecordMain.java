@@ -1,6 +1,5 @@
 package dev.metadb.command;
 
-import dev.metadb.writer.ChronicleSettings;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -8,14 +7,13 @@ import picocli.CommandLine;
  * The cold-start entry point for {@code metadb record}, which short-lived processes call by the
  * thousand. {@link Main} builds every subcommand (and so loads SQLite, Arrow and DuckDB classes);
  * this builds only {@link RecordCommand}, so {@code bin/metadb record} can run on the slim
- * {@code lib-record/} classpath: the writer, Chronicle without its JNA/jnr native bindings,
- * jackson, picocli.
+ * {@code lib-record/} classpath: the writer, jackson, picocli. Record appends to the inbox and
+ * loads no Chronicle class, so no Chronicle jar is on that classpath either.
  */
 public final class RecordMain {
   private RecordMain() {}
 
   public static void main(String[] args) {
-    ChronicleSettings.disablePhoneHome();
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.EventValidator;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.event.Table;
-import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.replay.FileResult;
 import dev.metadb.replay.Replay;
 import dev.metadb.replay.ReplayBusyException;
@@ -15,6 +14,7 @@ import dev.metadb.replay.ReplayRequest;
 import dev.metadb.replay.ReplaySource;
 import dev.metadb.replay.ReplaySummary;
 import dev.metadb.replay.SpoolFiles;
+import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,10 +53,10 @@ import picocli.CommandLine.Spec;
       "  metadb replay --spool /mnt/old-host/logs --json",
       "  metadb replay --trail watchdog_events /var/log/agents/watchdog-events-2026-11-24.jsonl",
       "",
-      "Finished files move to <home>/logs/replayed/; lines that cannot be applied go to",
-      "<home>/logs/quarantine/<file>.rejects.jsonl with the reason and are not retried.",
-      "Exit 0 all applied or already there, 1 lines quarantined or a failure, 2 bad usage,",
-      "3 meta.db schema newer than this metadb."
+      "Finished files move to <home>/logs/replayed/; lines that cannot be applied go to"
+          + " <home>/logs/quarantine/<file>.rejects.jsonl with the reason and are not retried.",
+      "Exit 0 all applied or already there, 1 lines quarantined or a failure, 2 bad usage,"
+          + " 3 meta.db schema newer than this metadb."
     })
 final class ReplayCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();

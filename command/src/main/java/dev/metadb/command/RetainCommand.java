@@ -3,8 +3,8 @@ package dev.metadb.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Table;
-import dev.metadb.store.MetaDatabase;
 import dev.metadb.ingester.RetentionPolicies;
+import dev.metadb.store.MetaDatabase;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,18 +29,19 @@ import picocli.CommandLine.Spec;
     name = "retain",
     mixinStandardHelpOptions = true,
     description = {
-      "Keep rows of a table (by ts_utc), or finished files of logs/replayed, logs/quarantine or",
-      "inbox/done (by modification time), for AGE; older ones are deleted by the running ingester",
-      "in its idle moments. Rows are kept forever unless a policy says otherwise; finished files 30 days."
+      "Keep rows of a table (by ts_utc), or finished files of logs/replayed, logs/quarantine or"
+          + " inbox/done (by modification time), for AGE.",
+      "Older ones are deleted by the running ingester in its idle moments. Rows are kept forever"
+          + " unless a policy says otherwise; finished files 30 days."
     },
     footer = {
       "",
       "Examples:",
-      "  metadb retain messages 90d          rows of messages: 90 days",
-      "  metadb retain --default 180d        every table without a policy of its own: 180 days",
-      "  metadb retain logs/quarantine 1y    quarantined lines: a year",
-      "  metadb retain ticks forever         ticks: never deleted (overrides --default)",
-      "  metadb retain --remove messages     messages: back to the default",
+      "  metadb retain messages 90d          # rows of messages: 90 days",
+      "  metadb retain --default 180d        # every table without a policy of its own: 180 days",
+      "  metadb retain logs/quarantine 1y    # quarantined lines: a year",
+      "  metadb retain ticks forever         # ticks: never deleted (overrides --default)",
+      "  metadb retain --remove messages     # messages: back to the default",
       "  metadb retain --list",
       "",
       "AGE: a number with s, m, h, d, w or y (365 days), or 'forever'.",

@@ -34,8 +34,7 @@ import picocli.CommandLine.Spec;
       "  metadb status --json | jq .lag_entries",
       "  metadb status --home /var/lib/metadb",
       "",
-      "Exit 0 ok, 1 runtime failure (meta.db not a database), 3 meta.db schema",
-      "newer than this metadb."
+      "Exit 0 ok, 1 runtime failure (meta.db not a database), 3 meta.db schema newer than this metadb."
     })
 final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -92,6 +91,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       node.put("checkpoint_at", slot.checkpointAt());
       node.put("lag_entries", slot.lagEntries());
+      node.put("retired", slot.retired());
       node.put("oldest_pending", slot.oldestPending() == null ? null : Timestamps.format(slot.oldestPending()));
     }
     ObjectNode spool = root.putObject("spool_files");
@@ -129,6 +129,10 @@ final class StatusCommand implements Callable<Integer> {
     for (IngestStatus.SlotStatus slot : s.slots()) {
       out.printf("  %-8s lag %d, checkpoint %s%n", slot.slot(), slot.lagEntries(),
           slot.checkpointIndex().isPresent() ? "0x" + Long.toHexString(slot.checkpointIndex().getAsLong()) + " at " + slot.checkpointAt() : "none");
+      if (slot.retired() != null) {
+        out.printf("           RETIRED, damaged: %s%n           (writers use other slots; remove %s once its lag is 0)%n",
+            slot.retired(), slot.slot());
+      }
     }
     out.printf("spool files   %d%n", s.spoolFiles().size());
     s.spoolFiles().forEach((name, lines) -> out.printf("  %s  %d lines%n", name, lines));

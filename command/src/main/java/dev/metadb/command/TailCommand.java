@@ -24,14 +24,15 @@ import picocli.CommandLine.Spec;
     name = "tail",
     mixinStandardHelpOptions = true,
     description = {
-      "Print committed rows of meta.db in commit order: the last N, or every row since a time;",
-      "with -f keep printing rows as the ingester commits them. Read-only: safe beside the",
-      "ingester, replay and queries. --where filters with the same locked-down SQL as query."
+      "Print committed rows of meta.db in commit order: the last N, or every row since a time;"
+          + " with -f keep printing rows as the ingester commits them.",
+      "Read-only: safe beside the ingester, replay and queries. --where filters with the same"
+          + " locked-down SQL as query."
     },
     footer = {
       "",
       "Examples:",
-      "  metadb tail -f                                   every table, as rows arrive",
+      "  metadb tail -f                                   # every table, as rows arrive",
       "  metadb tail -f messages --where \"direction = 'inbound'\"",
       "  metadb tail --since 2026-11-25T00:00:00Z --format json crashes | jq .detail_json",
       "  metadb tail -n 50 cli_invocations mcp_tool_calls",
@@ -76,7 +77,7 @@ final class TailCommand implements Callable<Integer> {
       tailFormat = Tail.Format.valueOf(format.toUpperCase(Locale.ROOT));
       for (String name : tables) {
         chosen.add(Table.byName(name).orElseThrow(
-            () -> new IllegalArgumentException("unknown table " + name + "; the tables are: " + Table.names())));
+            () -> new IllegalArgumentException(Table.unknownTableMessage(name))));
       }
       if (lines < 0 || intervalMillis < 1) {
         throw new IllegalArgumentException("-n must be 0 or more and --interval-ms at least 1");

@@ -29,10 +29,11 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Check that the files in the home are sound, without changing any of them: every queue cycle",
-      "file read to its end and every entry decoded, every checkpoint pointing at an entry that",
-      "exists, meta.db's integrity and schema version, the replay ledger against its files, and",
-      "the spool and inbox lines (how many replay or the ingester would quarantine)."
+      "Check that the files in the home are sound, without changing any of them.",
+      "Every queue cycle file is read to its end and every entry decoded; every checkpoint must"
+          + " point at an entry that exists; meta.db's integrity and schema version, the replay"
+          + " ledger against its files, and the spool and inbox lines (how many replay or the"
+          + " ingester would quarantine) are checked."
     },
     footer = {
       "",

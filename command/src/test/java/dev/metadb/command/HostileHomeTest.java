@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.metadb.ingester.Child;
+import dev.metadb.writer.Child;
+import dev.metadb.writer.FileTrees;
 import dev.metadb.writer.Home;
+import dev.metadb.writer.Inbox;
+import dev.metadb.writer.WriterChild;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -158,31 +163,35 @@ class HostileHomeTest {
     }
     assertEquals("precious\n", Files.readString(victim));
 
-    // A writer slot's lock: that slot is skipped (reported), the event still queued in another.
-    Files.delete(home.resolve("queue/slot-00.lock"));
+    // A writer slot's lock (the Java library's queue): that slot is skipped (reported), the event
+    // still queued in another.
+    Home.createPrivateDirectories(home.resolve("queue"));
     Files.createSymbolicLink(home.resolve("queue/slot-00.lock"), victim);
-    try (Child record = Child.start(Main.class, "record", "--home", h, "ticks", "--json", TICK)) {
-      assertEquals(0, record.await(DONE), record.err().toString());
-      assertEquals(1, record.err().size(), record.err().toString());
-      assertTrue(record.err().get(0).contains("slot-00.lock is a symbolic link"), record.err().toString());
+    try (Child writer = Child.start(WriterChild.class, h, "1")) {
+      assertEquals(0, writer.await(DONE), writer.err().toString());
+      assertEquals(1, writer.err().size(), writer.err().toString());
+      assertTrue(writer.err().get(0).contains("slot-00.lock is a symbolic link"), writer.err().toString());
     }
     assertTrue(Files.isDirectory(home.resolve("queue/slot-01")), "the next slot took the event");
     assertEquals("precious\n", Files.readString(victim));
 
-    // The spool file, reached when the queue cannot be used: refused, reported, target untouched.
-    Path queue = home.resolve("queue");
-    Files.move(queue, dir.resolve("queue-aside"));
-    Files.writeString(queue, "not a directory");
-    Files.createDirectories(home.resolve("logs"));
-    Path spool = new Home(home).spoolFileToday();
-    Files.createSymbolicLink(spool, victim);
+    // The inbox file `metadb record` appends to: refused, the event goes to the spool; the spool
+    // file too: refused, reported, not recorded (exit 1). The target is never touched.
+    Path inboxFile = new Home(home).inboxFile(Inbox.CLI_SOURCE, LocalDate.now(ZoneOffset.UTC));
+    Files.delete(inboxFile);
+    Files.createSymbolicLink(inboxFile, victim);
     CommandRun spooled = CommandRun.of("record", "--home", h, "ticks", "--json", TICK);
-    assertEquals(1, spooled.exit(), spooled.err());
-    assertTrue(spooled.err().contains("NOT recorded") && spooled.err().contains("symbolic link"), spooled.err());
+    assertEquals(0, spooled.exit(), spooled.err());
+    assertTrue(spooled.err().contains("spooled for replay") && spooled.err().contains("symbolic link"), spooled.err());
+    Path spool = new Home(home).spoolFileToday();
+    Files.delete(spool);
+    Files.createSymbolicLink(spool, victim);
+    CommandRun failed = CommandRun.of("record", "--home", h, "ticks", "--json", TICK);
+    assertEquals(1, failed.exit(), failed.err());
+    assertTrue(failed.err().contains("NOT recorded") && failed.err().contains("symbolic link"), failed.err());
     assertEquals("precious\n", Files.readString(victim));
     Files.delete(spool);
-    Files.delete(queue);
-    Files.move(dir.resolve("queue-aside"), queue);
+    Files.delete(inboxFile);
 
     // A table's snapshot lock and a snapshot directory.
     assertEquals(0, run("ingest", "--once", "--home", h));
@@ -197,7 +206,7 @@ class HostileHomeTest {
     assertTrue(query.err().contains("ticks.lock: is a symbolic link"), query.err());
     Files.delete(snapshots.resolve("ticks.lock"));
     Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
-    deleteTree(snapshots.resolve("ticks"));
+    FileTrees.delete(snapshots.resolve("ticks"));
     Files.createSymbolicLink(snapshots.resolve("ticks"), elsewhere);
     CommandRun viaDir = CommandRun.of("query", "--home", h, "SELECT count(*) FROM ticks");
     assertEquals(0, viaDir.exit(), viaDir.err());
@@ -214,14 +223,4 @@ class HostileHomeTest {
     return run.exit();
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

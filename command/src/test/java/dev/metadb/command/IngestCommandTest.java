@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.metadb.ingester.Child;
+import dev.metadb.event.Tick;
 import dev.metadb.store.MetaDatabase;
+import dev.metadb.writer.Child;
+import dev.metadb.writer.MetaDb;
+import dev.metadb.writer.RecordResult;
 import dev.metadb.writer.WriterChild;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -235,5 +241,40 @@ class IngestCommandTest {
       assertEquals(total, ids.size(), "an event_id stored twice");
     }
     return ids;
+  }
+
+  @Test
+  void aDamagedCycleFileFailsIngestOnceAndStatusShowsTheSlotRetired() throws Exception {
+    Path home = dir.resolve("home");
+    try (MetaDb db = MetaDb.open(home)) {
+      for (int i = 0; i < 10; i++) {
+        assertEquals(RecordResult.Status.QUEUED, db.record(new Tick("damage-" + i, null)).status());
+      }
+    }
+    Path cycle;
+    try (var files = Files.list(home.resolve("queue/slot-00"))) {
+      cycle = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+    }
+    // Zero the header of the fifth entry: Chronicle's tailer would wait there for ever.
+    String text = new String(Files.readAllBytes(cycle), StandardCharsets.ISO_8859_1);
+    try (FileChannel ch = FileChannel.open(cycle, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.allocate(4), text.lastIndexOf("{\"event_id\"", text.indexOf("damage-4")) - 4);
+    }
+    CommandRun ingest = CommandRun.of("ingest", "--once", "--home", home.toString());
+    assertEquals(1, ingest.exit(), ingest.err());
+    assertTrue(ingest.err().contains("metadb ingest: slot-00: damaged: "), ingest.err());
+    assertTrue(ingest.err().contains("damaged queue files"), ingest.err());
+    CommandRun status = CommandRun.of("status", "--json", "--home", home.toString());
+    assertEquals(0, status.exit(), status.err());
+    JsonNode slot = JSON.readTree(status.out()).path("slots").get(0);
+    assertTrue(slot.path("retired").asText().contains("Chronicle cannot read past it"), slot.toString());
+    assertEquals(0, slot.path("lag_entries").asLong(), slot.toString());
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("meta.db"));
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM ticks")) {
+      assertEquals(10, rs.getLong(1), "the entry behind the zeroed header is recovered");
+    }
+    CommandRun again = CommandRun.of("ingest", "--once", "--home", home.toString());
+    assertEquals(0, again.exit(), "a retired slot that is fully read fails no later run: " + again.err());
   }
 }

@@ -39,10 +39,10 @@ class ReplayCommandTest {
   }
 
   @Test
-  void eventsSpooledWhileTheQueueIsUnusableAreReplayedIntoMetaDb() throws Exception {
+  void eventsSpooledWhileTheInboxIsUnusableAreReplayedIntoMetaDb() throws Exception {
     Home home = new Home(dir.resolve("home"));
     Files.createDirectories(home.dir());
-    Files.writeString(home.queueDir(), "a regular file where the queue directory belongs");
+    Files.writeString(home.inboxDir(), "a regular file where the inbox directory belongs");
 
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -57,7 +57,7 @@ class ReplayCommandTest {
     ids.add(message.out().trim());
     assertEquals(4, Files.readAllLines(home.spoolFileToday()).size());
 
-    Files.delete(home.queueDir());
+    Files.delete(home.inboxDir());
     Run replay = metadb("replay", "--home", home.dir().toString(), "--json");
     assertEquals(0, replay.exit(), replay.err());
     JsonNode summary = JSON.readTree(replay.out());

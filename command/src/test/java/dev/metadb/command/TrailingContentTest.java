@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Envelope;
-import dev.metadb.ingester.Child;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.Home;
-import dev.metadb.writer.QueueContents;
+import dev.metadb.writer.InboxContents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,7 +39,7 @@ class TrailingContentTest {
       assertEquals(2, run.exit(), json + "\n" + run.err());
       assertTrue(run.err().contains("more text after the JSON value"), run.err());
     }
-    assertEquals(0, QueueContents.read(home).size(), "nothing recorded from a refused --json");
+    assertEquals(0, InboxContents.read(home).size(), "nothing recorded from a refused --json");
   }
 
   @Test
@@ -55,8 +55,8 @@ class TrailingContentTest {
     String err = Files.readString(dir.resolve("err.txt"));
     assertEquals(2, p.exitValue(), err);
     assertTrue(err.contains("stdin line 2: ") && err.contains("more text after the JSON value"), err);
-    List<Envelope> queued = QueueContents.read(new Home(home));
-    assertEquals(List.of("one", "three"), queued.stream().map(e -> ((dev.metadb.event.Tick) e.event()).source()).toList());
+    List<Envelope> appended = InboxContents.read(new Home(home));
+    assertEquals(List.of("one", "three"), appended.stream().map(e -> ((dev.metadb.event.Tick) e.event()).source()).toList());
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code metadb record}'s entry point on exactly the hand-kept {@code lib-record/} classpath the
- * build packages (no SQLite, Arrow, DuckDB or JNA jars), started the way the README tells Java
- * users to pass the flags ({@code java @jvm.flags}): it records, and its failures are one line
- * through the same handler as {@code Main}'s, not a stack trace.
+ * build packages (the writer, jackson, picocli: no Chronicle, SQLite, Arrow, DuckDB or JNA jars),
+ * started the way the README tells Java users to pass the flags ({@code java @jvm.flags}): it
+ * appends to the inbox, and its failures are one line through the same handler as {@code Main}'s,
+ * not a stack trace.
  */
 class RecordMainClasspathTest {
   private static final Path DIST = Path.of(System.getProperty("metadb.checkout"), "command/target/metadb");
@@ -38,22 +41,27 @@ class RecordMainClasspathTest {
   @Test
   void recordsOnTheSlimClasspath() throws Exception {
     try (Stream<Path> jars = Files.list(DIST.resolve("lib-record"))) {
-      assertTrue(jars.noneMatch(p -> p.getFileName().toString().matches("(sqlite-jdbc|duckdb|arrow|jna).*")), "lib-record/ stays slim");
+      assertTrue(jars.noneMatch(p -> p.getFileName().toString().matches("(sqlite-jdbc|duckdb|arrow|jna|chronicle|jnr|affinity).*")),
+          "lib-record/ stays slim");
     }
     Path home = tmp.resolve("home");
     Proc.Result r = record(Map.of(), "ticks", "--home", home.toString(), "--field", "source=lib-record");
     assertEquals(0, r.exit(), r.err());
     assertTrue(EVENT_ID.matcher(r.out().strip()).matches(), r.out());
-    assertTrue(Files.isDirectory(home.resolve("queue/slot-00")), "queued in a writer slot");
+    assertTrue(Files.readString(home.resolve("inbox/cli-" + LocalDate.now(ZoneOffset.UTC) + ".jsonl")).contains(r.out().strip()),
+        "appended to the inbox");
+    assertTrue(Files.notExists(home.resolve("queue")), "no writer slot");
     assertTrue(Files.notExists(home.resolve("logs")) || isEmpty(home.resolve("logs")), "nothing spooled: " + r.err());
   }
 
   @Test
   void failuresAreOneLineWithTheirExitCode() throws Exception {
     Path home = tmp.resolve("home");
-    Proc.Result badEnv = record(Map.of("METADB_MAX_SLOTS", "abc"), "ticks", "--home", home.toString(), "--field", "source=x");
-    assertEquals(2, badEnv.exit(), badEnv.err());
-    assertEquals("metadb record: METADB_MAX_SLOTS=abc is not a whole number", badEnv.err().strip());
+    Path notADirectory = Files.writeString(tmp.resolve("file"), "a file");
+    Proc.Result badHome = record(Map.of(), "ticks", "--home", notADirectory.toString(), "--field", "source=x");
+    assertEquals(2, badHome.exit(), badHome.err());
+    assertEquals(1, badHome.err().strip().lines().filter(l -> !l.startsWith("  hint: ")).count(), badHome.err());
+    assertTrue(badHome.err().startsWith("metadb record: ") && badHome.err().contains(notADirectory.toString()), badHome.err());
 
     Proc.Result badJson = record(Map.of(), "ticks", "--home", home.toString(), "--json", "{");
     assertEquals(2, badJson.exit(), badJson.err());

@@ -6,8 +6,8 @@ import dev.metadb.event.Table;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.RecordResult;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +75,7 @@ public final class FaultWriter {
 
   private static char code(RecordResult.Status status) {
     return switch (status) {
-      case QUEUED -> 'Q';
+      case QUEUED, INBOX -> 'Q';
       case SPOOLED -> 'S';
       case FAILED -> 'F';
     };

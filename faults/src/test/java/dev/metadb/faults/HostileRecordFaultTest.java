@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * values and wrong types ({@link HostileInput}), through {@code --json} in-process (thousands
  * of cases), through stdin in child JVMs (random bytes, invalid UTF-8, 1 MiB lines) and through
  * random argv in child JVMs. Then the largest valid event of a table (every text value at the
- * 1 MiB limit, made of characters JSON must escape) through the queue and through the spool.
+ * 1 MiB limit, made of characters JSON must escape) through the inbox and through the spool.
  *
  * <p>Must hold: every invalid input exits 2 with one line naming the problem (table, column,
  * limit), nothing crashes (no exit 1, no stack trace), nothing invalid reaches meta.db; every
@@ -48,27 +48,27 @@ class HostileRecordFaultTest {
       List<String> violations = new ArrayList<>();
       long seq = 0;
 
-      // The spool path: a regular file where the queue directory belongs.
+      // The spool path: a regular file where the inbox directory belongs.
       Files.createDirectories(h.home.dir());
-      Files.writeString(h.home.queueDir(), "not a directory\n");
+      Files.writeString(h.home.inboxDir(), "not a directory\n");
       for (int i = 0; i < spoolCases; i++, seq++) {
         inProcess(h, HostileInput.random(r, "rec", seq, i % 10 == 0, null), violations);
       }
       for (Table table : largest) {
         largestEvent(h, table, seq++, violations, "spool");
       }
-      Files.delete(h.home.queueDir());
+      Files.delete(h.home.inboxDir());
       lap(test, "spool path", started);
 
-      // The queue path.
+      // The inbox path.
       for (int i = 0; i < inProcess; i++, seq++) {
         inProcess(h, HostileInput.random(r, "rec", seq, i % 20 == 0, null), violations);
       }
-      lap(test, "queue path, random cases", started);
+      lap(test, "inbox path, random cases", started);
       for (Table table : largest) {
-        largestEvent(h, table, seq++, violations, "queue");
+        largestEvent(h, table, seq++, violations, "inbox");
       }
-      lap(test, "queue path, largest events", started);
+      lap(test, "inbox path, largest events", started);
 
       // stdin and argv, in child JVMs: the real process edge.
       for (int c = 0; c < stdinChildren; c++) {

@@ -39,10 +39,10 @@ import java.util.List;
  * without either, or inside a document, was cut short.
  */
 final class CycleFileScan {
-  private static final int NOT_COMPLETE = 0x80000000;
-  private static final int META_DATA = 0x40000000;
-  private static final int LENGTH_MASK = 0x3FFFFFFF;
-  private static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
+  private static final int NOT_COMPLETE = CycleFileReader.NOT_COMPLETE;
+  private static final int META_DATA = CycleFileReader.META_DATA;
+  private static final int LENGTH_MASK = CycleFileReader.LENGTH_MASK;
+  private static final int END_OF_DATA = CycleFileReader.END_OF_DATA;
   /** At most this many bad entries are listed by number; the rest are counted. */
   private static final int MAX_LISTED = 5;
 
@@ -89,7 +89,7 @@ final class CycleFileScan {
           break;
         }
         int length = h & LENGTH_MASK;
-        long next = align4(position + 4 + length);
+        long next = CycleFileReader.align4(position + 4 + length);
         if ((h & NOT_COMPLETE) != 0) {
           if (position + 4 + length <= size && isZero(channel, next, size)) {
             inProgress = true;
@@ -125,10 +125,6 @@ final class CycleFileScan {
       problems.add((undecodable - MAX_LISTED) + " more entries do not decode");
     }
     return new Result(entries, undecodable, List.copyOf(problems), inProgress);
-  }
-
-  private static long align4(long position) {
-    return (position + 3) & ~3L;
   }
 
   /** Whether the 4 bytes at {@code position} are zero (or the file ends there). */

@@ -1,7 +1,5 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
-
 import dev.metadb.ingester.lines.FileIdentity;
 import dev.metadb.ingester.lines.Ledger;
 import dev.metadb.ingester.lines.LineFormat;
@@ -80,6 +78,12 @@ final class FileSource implements Source {
   private String inodeSuffix = "";
   private long lastSize;
   private long lastGrowthNanos = System.nanoTime();
+  /**
+   * The reader reached the end of what the file held (its last next() was false). Only then may
+   * an unchanged size mean nothing is ready: after a take that stopped because the batch was
+   * full, the reader's buffer still holds complete lines.
+   */
+  private boolean caughtUp;
 
   /** Reads every ledger row (they are few): a file looks its row up when it is identified. */
   interface Ledgers {
@@ -137,11 +141,16 @@ final class FileSource implements Source {
     if (identity == null && !identify()) {
       return 0;
     }
-    if (!finishing && size <= reader.completeUpTo() + reader.pendingLength()) {
+    if (!finishing && caughtUp && size <= reader.completeUpTo() + reader.pendingLength()) {
       return 0;
     }
     int consumed = 0;
-    while (consumed < room && reader.next()) {
+    caughtUp = false;
+    while (consumed < room) {
+      if (!reader.next()) {
+        caughtUp = true;
+        break;
+      }
       handle(batch);
       consumed++;
     }

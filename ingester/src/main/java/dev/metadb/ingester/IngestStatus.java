@@ -1,14 +1,11 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
-import dev.metadb.store.MetaDatabase;
-import dev.metadb.store.MetaDatabaseException;
-
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.event.Table;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.writer.ChronicleSettings;
-import dev.metadb.writer.ErrorSpool;
 import dev.metadb.writer.Home;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -83,19 +80,23 @@ public record IngestStatus(
    * @param lagEntries entries in the queue after the checkpoint
    * @param oldestPending the recording time of the first entry after the checkpoint; null when
    *     there is none (or it does not decode)
+   * @param retired why the ingester retired the slot (damage it found), or null when it is in use
    */
   public record SlotStatus(
-      String slot, OptionalLong checkpointIndex, String checkpointAt, long lagEntries, Instant oldestPending) {}
+      String slot, OptionalLong checkpointIndex, String checkpointAt, long lagEntries, Instant oldestPending,
+      String retired) {}
 
-  /** Entries not yet ingested, over all slots. */
+  /**
+   * Events waiting for ingest: queue entries after each slot's checkpoint plus complete lines not
+   * yet applied in every inbox file and trail (a line that will be quarantined counts too).
+   */
   public long lagEntries() {
-    return slots.stream().mapToLong(SlotStatus::lagEntries).sum();
+    return slots.stream().mapToLong(SlotStatus::lagEntries).sum() + files.stream().mapToLong(FileStatus::pendingLines).sum();
   }
 
-  /** How long the oldest not-yet-ingested entry has waited; zero when nothing waits. */
+  /** How long the oldest event waiting for ingest (queue entry or file line) has waited; zero when none. */
   public Duration lag(Instant now) {
-    return slots.stream()
-        .map(SlotStatus::oldestPending)
+    return Stream.concat(slots.stream().map(SlotStatus::oldestPending), files.stream().map(FileStatus::oldestPending))
         .filter(t -> t != null)
         .min(Instant::compareTo)
         .map(t -> Duration.between(t, now).isNegative() ? Duration.ZERO : Duration.between(t, now))
@@ -105,6 +106,14 @@ public record IngestStatus(
   /** The most recent checkpoint commit over all slots, or null. */
   public String lastCheckpointAt() {
     return slots.stream().map(SlotStatus::checkpointAt).filter(t -> t != null).max(String::compareTo).orElse(null);
+  }
+
+  /**
+   * The inbox files and trails of {@code home} with what each has not yet applied, without the
+   * queue (no Chronicle queue is opened): cheap enough for a hint.
+   */
+  public static List<FileStatus> files(Home home) throws IOException, SQLException, MetaDatabaseException {
+    return FileStatuses.read(home);
   }
 
   /** Reads the status of {@code home}. */
@@ -124,13 +133,16 @@ public record IngestStatus(
       }
     }
     List<SlotStatus> slots = new ArrayList<>();
-    for (Path dir : slotDirs(home)) {
+    for (Path dir : home.slotDirs()) {
+      if (!Home.hasCycleFile(dir)) {
+        continue;
+      }
       String name = dir.getFileName().toString();
       CheckpointStore.Checkpoint checkpoint = checkpoints.get(name);
       slots.add(slotStatus(name, dir, checkpoint));
     }
     Map<String, Long> spool = new LinkedHashMap<>();
-    for (Path file : ErrorSpool.files(home)) {
+    for (Path file : home.spoolFiles()) {
       spool.put(file.getFileName().toString(), lines(file));
     }
     return new IngestStatus(home.dir(), version, rows, slots, IngestLock.holder(home), spool, FileStatuses.read(home));
@@ -143,27 +155,11 @@ public record IngestStatus(
     }
   }
 
-  private static List<Path> slotDirs(Home home) throws IOException {
-    if (!Files.isDirectory(home.queueDir())) {
-      return List.of();
+  private static SlotStatus slotStatus(String name, Path dir, CheckpointStore.Checkpoint checkpoint) throws IOException {
+    String retired = SlotRetirement.reason(dir);
+    if (retired != null) {
+      return retiredSlotStatus(name, dir, checkpoint, retired);
     }
-    try (Stream<Path> list = Files.list(home.queueDir())) {
-      return list.filter(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p))
-          .filter(IngestStatus::hasCycleFile)
-          .sorted()
-          .toList();
-    }
-  }
-
-  private static boolean hasCycleFile(Path dir) {
-    try (Stream<Path> list = Files.list(dir)) {
-      return list.anyMatch(p -> p.getFileName().toString().endsWith(".cq4"));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static SlotStatus slotStatus(String name, Path dir, CheckpointStore.Checkpoint checkpoint) {
     try (SingleChronicleQueue queue = ChronicleSettings.openForReading(dir);
         ExcerptTailer tailer = queue.createTailer()) {
       long lag;
@@ -196,8 +192,34 @@ public record IngestStatus(
           checkpoint == null ? OptionalLong.empty() : OptionalLong.of(checkpoint.queueIndex()),
           checkpoint == null ? null : checkpoint.updatedAt(),
           lag,
-          oldest);
+          oldest,
+          null);
     }
+  }
+
+  /**
+   * A retired slot is read the way the ingester reads it, byte by byte ({@link SlotSalvage}):
+   * Chronicle cannot be trusted past its damage.
+   */
+  private static SlotStatus retiredSlotStatus(String name, Path dir, CheckpointStore.Checkpoint checkpoint, String reason)
+      throws IOException {
+    Long after = checkpoint == null ? null : checkpoint.queueIndex();
+    long lag = 0;
+    Instant oldest = null;
+    try (SlotSalvage salvage = new SlotSalvage(dir, after, ChronicleSettings.ROLL_CYCLE, line -> {})) {
+      for (CycleFileReader.Item item; (item = salvage.next()) != null; lag++) {
+        if (oldest == null && item.envelope() != null) {
+          oldest = item.envelope().tsUtc();
+        }
+      }
+    }
+    return new SlotStatus(
+        name,
+        checkpoint == null ? OptionalLong.empty() : OptionalLong.of(checkpoint.queueIndex()),
+        checkpoint == null ? null : checkpoint.updatedAt(),
+        lag,
+        oldest,
+        reason);
   }
 
   private static long lines(Path file) throws IOException {

@@ -1,9 +1,7 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
 import dev.metadb.store.MetaDatabase;
 import dev.metadb.store.MetaDatabaseException;
-
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -67,6 +65,7 @@ public final class Ingester implements AutoCloseable {
   private final Housekeeping housekeeping;
   private final List<Discovery> discoveries = new ArrayList<>();
   private final Sources sources = new Sources();
+  private final List<String> damage = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CountDownLatch stopLatch = new CountDownLatch(1);
   private volatile boolean stopRequested;
 
@@ -88,7 +87,10 @@ public final class Ingester implements AutoCloseable {
       }
     }, log);
     this.housekeeping = new Housekeeping(home, db, options, log);
-    discoveries.add(new SlotDiscovery(home, options, db.connection(), log));
+    discoveries.add(new SlotDiscovery(home, options, db.connection(), log, line -> {
+      log.accept(line);
+      damage.add(line);
+    }));
     discoveries.add(new FileDiscovery(FileKind.inbox(home), db, checkpointStore, options.settle(), log));
     for (Trail trail : options.trails()) {
       discoveries.add(new FileDiscovery(FileKind.trail(home, trail), db, checkpointStore, options.settle(), log));
@@ -151,6 +153,15 @@ public final class Ingester implements AutoCloseable {
   public void stop() {
     stopRequested = true;
     stopLatch.countDown();
+  }
+
+  /**
+   * Damage found in writer slots since open, one line each (also logged): a slot retired, an
+   * entry recovered past damage, a range of bytes lost. Empty when every slot read cleanly.
+   * {@code metadb ingest --once} exits non-zero when it is not empty. Any thread.
+   */
+  public List<String> damage() {
+    return List.copyOf(damage);
   }
 
   /** Counts since open; any thread. */

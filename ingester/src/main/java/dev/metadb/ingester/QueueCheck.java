@@ -1,7 +1,6 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
-
+import dev.metadb.writer.ChronicleSettings;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.RollCycles;
 
 /**
  * {@code metadb verify}'s check of the writer slots: every cycle file read from start to end and
@@ -26,7 +24,7 @@ import net.openhft.chronicle.queue.RollCycles;
  */
 public final class QueueCheck {
   /** metadb's roll cycle ({@code ChronicleSettings}): the index is cycle << 32 | sequence. */
-  private static final RollCycle ROLL_CYCLE = RollCycles.FAST_DAILY;
+  private static final RollCycle ROLL_CYCLE = ChronicleSettings.ROLL_CYCLE;
   private static final String METADATA_FILE = "metadata.cq4t";
 
   private QueueCheck() {}
@@ -136,8 +134,8 @@ public final class QueueCheck {
     if (!Files.isDirectory(home.queueDir())) {
       return List.of();
     }
-    try (Stream<Path> list = Files.list(home.queueDir())) {
-      return list.filter(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p)).sorted().toList();
+    try {
+      return home.slotDirs();
     } catch (IOException e) {
       findings.add(Finding.problem("queue", "cannot list " + home.queueDir() + ": " + e));
       return List.of();

@@ -1,7 +1,5 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
-
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.writer.ChronicleSettings;
@@ -17,6 +15,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
@@ -43,6 +42,26 @@ import net.openhft.chronicle.wire.DocumentContext;
  *
  * <p>CHECKPOINT: the index of the last entry taken, in {@code ingest_checkpoint} ({@link
  * CheckpointStore}), written by the transaction that commits that entry's row.
+ *
+ * <p>DAMAGE. Chronicle's tailer waits for ever at a zero or incomplete header and is sent astray
+ * by a damaged length. So the reader switches the slot to {@link SlotSalvage} (reading its files
+ * byte by byte after the last entry taken) when:
+ *
+ * <ul>
+ *   <li>an entry does not decode and no document can start where its length says the next one
+ *       does (its length is damaged; an entry that merely does not decode goes to the spool as
+ *       before);
+ *   <li>Chronicle throws while reading;
+ *   <li>the tailer has nothing, yet the cycle's store says a writer completed a document at or
+ *       past the position where the next header should be ({@code writePosition}, which Chronicle
+ *       moves only after a header is complete) and that header is zero or incomplete, or the
+ *       header at {@code writePosition} itself is (checked at most once a second, and at once
+ *       whenever the tailer first runs dry).
+ * </ul>
+ *
+ * Before switching it retires the slot ({@link SlotRetirement}) and reports the damage once (log
+ * and {@link Ingester#damage()}). A slot found retired at open is read by {@link SlotSalvage} from
+ * the start.
  */
 final class SlotReader implements Source {
   private final String name;
@@ -50,17 +69,29 @@ final class SlotReader implements Source {
   private final SingleChronicleQueue queue;
   private final ExcerptTailer tailer;
   private final Object identity;
+  /** While the tailer stays dry, the store is checked for damage at most this often. */
+  private static final long STALL_CHECK_NANOS = 1_000_000_000L;
   /** The stored checkpoint: index of the last committed entry; null before the first commit. */
   private Long checkpoint;
   private long takenIndex;
   private long takenSinceCommit;
+  private final Consumer<String> damage;
+  /** Non-null once the slot is damaged: everything after the last entry taken comes from here. */
+  private SlotSalvage salvage;
+  /** Where the next document header should be: its cycle and byte offset (-1: not known yet). */
+  private int nextCycle;
+  private long nextHeader = -1;
+  /** When the tailer last ran dry and the store was checked for damage (0: not since the last entry). */
+  private long checkedAtNanos;
 
-  private SlotReader(String name, Path dir, SingleChronicleQueue queue, Object identity, Long checkpoint) {
+  private SlotReader(
+      String name, Path dir, SingleChronicleQueue queue, Object identity, Long checkpoint, Consumer<String> damage) {
     this.name = name;
     this.dir = dir;
     this.queue = queue;
     this.identity = identity;
     this.checkpoint = checkpoint;
+    this.damage = damage;
     this.tailer = queue.createTailer();
   }
 
@@ -68,19 +99,23 @@ final class SlotReader implements Source {
    * Opens the slot queue in {@code dir} and positions it after {@code checkpoint} (null: from the
    * start).
    */
-  static SlotReader open(
-      String name, Path dir, Long checkpoint, boolean skipMissing, Predicate<byte[]> committed, Consumer<String> log)
-      throws CheckpointMissingException {
+  static SlotReader open(String name, Path dir, Long checkpoint, boolean skipMissing, Predicate<byte[]> committed,
+      Consumer<String> log, Consumer<String> damage) throws CheckpointMissingException, IOException {
     Object identity = identity(dir);
-    SlotReader reader = new SlotReader(name, dir, ChronicleSettings.openForReading(dir), identity, checkpoint);
+    SlotReader reader = new SlotReader(name, dir, ChronicleSettings.openForReading(dir), identity, checkpoint, damage);
     try {
-      if (checkpoint == null) {
+      String retired = SlotRetirement.reason(dir);
+      if (retired != null) {
+        log.accept(name + ": retired (" + retired + "); reading what is left of it byte by byte");
+        reader.salvage = new SlotSalvage(dir, checkpoint, reader.queue.rollCycle(), damage);
+        reader.tailer.close();
+      } else if (checkpoint == null) {
         reader.tailer.toStart();
       } else {
         reader.positionAfter(checkpoint, skipMissing, committed, log);
       }
       return reader;
-    } catch (CheckpointMissingException | RuntimeException e) {
+    } catch (CheckpointMissingException | IOException | RuntimeException e) {
       reader.close();
       throw e;
     }
@@ -93,6 +128,7 @@ final class SlotReader implements Source {
       try (DocumentContext dc = tailer.readingDocument()) {
         if (dc.isPresent() && dc.index() == checkpoint) {
           Bytes<?> bytes = dc.wire().bytes();
+          noteRead(dc.index(), bytes);
           byte[] entry = new byte[(int) bytes.readRemaining()];
           bytes.read(entry);
           if (committed.test(entry)) {
@@ -127,7 +163,7 @@ final class SlotReader implements Source {
   }
 
   @Override
-  public int take(Batch batch, int room) {
+  public int take(Batch batch, int room) throws IOException {
     int taken = 0;
     PendingEntry entry;
     while (taken < room && (entry = next()) != null) {
@@ -161,27 +197,143 @@ final class SlotReader implements Source {
 
   @Override
   public String origin(long index) {
-    return name + " index 0x" + Long.toHexString(index);
+    return origin(Long.valueOf(index));
+  }
+
+  private String origin(Long index) {
+    return index == null ? name + " before its first entry" : name + " index 0x" + Long.toHexString(index);
   }
 
   /** The next entry, or null when the slot has nothing more for now. */
-  private PendingEntry next() {
-    long index;
-    byte[] raw;
+  private PendingEntry next() throws IOException {
+    if (salvage != null) {
+      return salvaged();
+    }
+    long index = -1;
+    byte[] raw = null;
+    long end = 0;
     try (DocumentContext dc = tailer.readingDocument()) {
-      if (!dc.isPresent()) {
-        return null;
+      if (dc.isPresent()) {
+        index = dc.index();
+        Bytes<?> bytes = dc.wire().bytes();
+        end = bytes.readLimit();
+        raw = new byte[(int) bytes.readRemaining()];
+        bytes.read(raw);
       }
-      index = dc.index();
-      Bytes<?> bytes = dc.wire().bytes();
-      raw = new byte[(int) bytes.readRemaining()];
-      bytes.read(raw);
+    } catch (RuntimeException | AssertionError | InternalError e) {
+      return startSalvage("Chronicle cannot read past the entry after " + origin(lastTaken()) + ": " + e);
+    }
+    if (raw == null) {
+      String found = damageAhead();
+      return found == null ? null : startSalvage(found);
     }
     try {
-      return PendingEntry.decoded(this, index, EnvelopeCodec.decode(raw));
+      PendingEntry entry = PendingEntry.decoded(this, index, EnvelopeCodec.decode(raw));
+      noteRead(index, end);
+      return entry;
     } catch (InvalidEventException e) {
+      int cycle = queue.rollCycle().toCycle(index);
+      try (CycleFileReader file = new CycleFileReader(new CycleFiles(queue.rollCycle()).fileOf(dir, cycle), line -> {})) {
+        if (!file.boundary(CycleFileReader.align4(end))) {
+          return startSalvage(origin(index) + " does not decode (" + e.getMessage() + ") and no document starts where"
+              + " its length says the next one does: its length or bytes are damaged");
+        }
+      }
+      noteRead(index, end);
       return PendingEntry.undecodable(this, index, raw, e.getMessage());
     }
+  }
+
+  private void noteRead(long index, Bytes<?> bytes) {
+    noteRead(index, bytes.readLimit());
+  }
+
+  /** Records where the document after {@code index} (which ended at byte {@code end}) begins. */
+  private void noteRead(long index, long end) {
+    nextCycle = queue.rollCycle().toCycle(index);
+    nextHeader = CycleFileReader.align4(end);
+    checkedAtNanos = 0;
+  }
+
+  /** The index of the last entry taken (committed or not), or null when none. */
+  private Long lastTaken() {
+    return takenSinceCommit > 0 ? Long.valueOf(takenIndex) : checkpoint;
+  }
+
+  /**
+   * The damage that stops the tailer, or null when it simply has nothing yet (see DAMAGE in the
+   * class comment). At most once a second while the tailer stays dry.
+   */
+  private String damageAhead() throws IOException {
+    long now = System.nanoTime();
+    if (checkedAtNanos != 0 && now - checkedAtNanos < STALL_CHECK_NANOS) {
+      return null;
+    }
+    checkedAtNanos = now;
+    int cycle = nextHeader >= 0 ? nextCycle : queue.firstCycle();
+    if (cycle < 0 || cycle == Integer.MAX_VALUE) {
+      return null;
+    }
+    Path file = new CycleFiles(queue.rollCycle()).fileOf(dir, cycle);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    long written;
+    SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+    if (store == null) {
+      return null;
+    }
+    try {
+      written = store.writePosition();
+    } finally {
+      queue.closeStore(store);
+    }
+    try (CycleFileReader reader = new CycleFileReader(file, line -> {})) {
+      long at = nextHeader >= 0 ? nextHeader : reader.firstDataPosition();
+      int header = reader.intAt(at);
+      if (header == CycleFileReader.END_OF_DATA) {
+        return null;
+      }
+      boolean sound = header != 0 && (header & CycleFileReader.NOT_COMPLETE) == 0;
+      if (written >= at && !sound) {
+        return reader.where(at) + ": the header where the next entry starts is "
+            + (header == 0 ? "zero" : "marked incomplete (0x" + Integer.toHexString(header) + ")")
+            + " but the writer completed entries up to byte " + written + " after it; Chronicle cannot read past it,"
+            + " and what the salvage cannot read between the two is lost";
+      }
+      int last = reader.intAt(written);
+      if (written > 0 && written < at && (last == 0 || (last & CycleFileReader.NOT_COMPLETE) != 0)) {
+        return reader.where(written) + ": the last entry the writer completed has a "
+            + (last == 0 ? "zero" : "damaged") + " header";
+      }
+      return null;
+    }
+  }
+
+  /** Retires the slot for {@code reason}, reports it, and reads on from the salvage. */
+  private PendingEntry startSalvage(String reason) throws IOException {
+    String line = name + ": damaged: " + reason + ". Retired " + dir.getFileName()
+        + " (writers use another slot) and salvaging what follows the last entry taken";
+    damage.accept(line);
+    SlotRetirement.retire(dir, reason);
+    salvage = new SlotSalvage(dir, lastTaken(), queue.rollCycle(), damage);
+    tailer.close();
+    return salvaged();
+  }
+
+  private PendingEntry salvaged() throws IOException {
+    CycleFileReader.Item item = salvage.next();
+    if (item == null) {
+      return null;
+    }
+    long index = salvage.index(item);
+    if (item.envelope() == null) {
+      return PendingEntry.undecodable(this, index, item.raw(), item.reason());
+    }
+    if (item.damaged()) {
+      damage.accept(name + ": " + item.reason());
+    }
+    return PendingEntry.decoded(this, index, item.envelope());
   }
 
   /**
@@ -230,6 +382,11 @@ final class SlotReader implements Source {
   public void close() {
     try {
       tailer.close();
+      if (salvage != null) {
+        salvage.close();
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     } finally {
       queue.close();
     }

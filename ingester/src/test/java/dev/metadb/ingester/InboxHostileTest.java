@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.EnvelopeCodec;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Table;
 import dev.metadb.ingester.lines.Quarantine;
 import dev.metadb.writer.Home;
@@ -28,6 +29,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,10 +51,10 @@ class InboxHostileTest {
     Home home = new Home(dir.resolve("home"));
     Path file = home.dir().resolve("inbox").resolve("hostile-" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
     Files.createDirectories(file.getParent());
-    Envelope v1 = TestEvents.sample(Table.MESSAGES, 1);
-    Envelope v2 = TestEvents.sample(Table.CLI_INVOCATIONS, 2);
-    Envelope v3 = TestEvents.sample(Table.TICKS, 3);
-    Envelope v4 = TestEvents.sample(Table.SESSIONS, 4);
+    Envelope v1 = SampleEvents.sample(Table.MESSAGES, 1);
+    Envelope v2 = SampleEvents.sample(Table.CLI_INVOCATIONS, 2);
+    Envelope v3 = SampleEvents.sample(Table.TICKS, 3);
+    Envelope v4 = SampleEvents.sample(Table.SESSIONS, 4);
 
     // line number -> expected reason fragment (null: applied, duplicate or blank)
     Map<Integer, String> expected = new LinkedHashMap<>();
@@ -140,6 +145,67 @@ class InboxHostileTest {
     try (Connection c = Sql.connect(home.metaDb())) {
       assertEquals(4, Sql.count(c, "SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM cli_invocations) + (SELECT count(*) FROM ticks)"));
     }
+  }
+
+  /**
+   * The same damage arriving under a running ingester, each bad record followed by a good one
+   * from another writer: every good one lands (the file never stalls behind a bad line, a torn
+   * one included), every bad one is quarantined once with its reason.
+   */
+  @Test
+  void aRunningIngesterNeverStallsBehindABadLine() throws Exception {
+    Home home = new Home(dir.resolve("home"));
+    Path file = home.dir().resolve("inbox").resolve("hostile-" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
+    Files.createDirectories(file.getParent());
+    String valid = "{\"table\":\"ticks\",\"data\":{\"source\":\"bad\"}}";
+    byte[] huge = huge();
+    List<Damage> damage = List.of(
+        new Damage("not valid JSON", text("garbage ][ {"), false),
+        new Damage("invalid UTF-8 at byte 0", new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0x80}, false),
+        new Damage("not valid JSON", text("{\"table\":\"ticks\",\"data\":{\"source\":\"nul\u0000\"}}"), false),
+        new Damage("more text after the JSON value", text(valid + " and then some"), false),
+        new Damage("is over the " + EnvelopeCodec.MAX_LINE_BYTES + "-byte limit", Arrays.copyOf(huge, huge.length - 1), false),
+        new Damage("not valid JSON", text(valid.substring(0, 30)), true));
+    IngestOptions options = new IngestOptions(100, Duration.ofMillis(20), 7, false);
+    ExecutorService runner = Executors.newSingleThreadExecutor();
+    try (Ingester ingester = Ingester.open(home, options, line -> {})) {
+      Future<IngestStats> run = runner.submit(ingester::run);
+      int good = 0;
+      for (Damage bad : damage) {
+        appendRecord(file, bad.content(), !bad.torn());
+        appendRecord(file, text("{\"table\":\"ticks\",\"data\":{\"source\":\"after-" + good + "\"}}"), true);
+        good++;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!Files.exists(home.metaDb()) || Sql.count(home.metaDb(), "SELECT count(*) FROM ticks") < good) {
+          assertTrue(System.nanoTime() < deadline, "stalled behind a line refused for '" + bad.reason() + "'");
+          Thread.sleep(10);
+        }
+      }
+      ingester.stop();
+      run.get(1, TimeUnit.MINUTES);
+    } finally {
+      runner.shutdownNow();
+    }
+    List<JsonNode> rejects = readRejects(Quarantine.rejectsFile(home.quarantineDir(), file));
+    assertEquals(damage.size(), rejects.size(), rejects.toString());
+    for (int i = 0; i < damage.size(); i++) {
+      assertTrue(rejects.get(i).get("reason").asText().contains(damage.get(i).reason()), damage.get(i).reason() + ": " + rejects.get(i));
+    }
+    assertEquals(damage.size(), Sql.count(home.metaDb(), "SELECT count(*) FROM ticks WHERE source LIKE 'after-%'"));
+  }
+
+  /** A bad record: what goes in, why it is refused, and whether its writer died before the line end. */
+  private record Damage(String reason, byte[] content, boolean torn) {}
+
+  /** One write of "\n" + content (+ "\n" unless torn), as a writer does (or a killed one did). */
+  private static void appendRecord(Path file, byte[] content, boolean whole) throws Exception {
+    ByteArrayOutputStream record = new ByteArrayOutputStream();
+    record.write('\n');
+    record.writeBytes(content);
+    if (whole) {
+      record.write('\n');
+    }
+    Files.write(file, record.toByteArray(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   private static void add(List<byte[]> lines, Map<Integer, String> expected, byte[] line, String reason) {

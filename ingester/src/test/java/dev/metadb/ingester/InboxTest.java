@@ -160,6 +160,34 @@ class InboxTest {
     }
   }
 
+  /**
+   * A file holding many batches, nothing appended after: drain takes it all, and so does a
+   * running ingester (a take that stopped at a full batch leaves complete lines in the reader's
+   * buffer; the unchanged file size must not make them wait for the next append).
+   */
+  @Test
+  void aFileOfManyBatchesIsTakenWholeWithoutFurtherAppends() throws Exception {
+    append(inbox("many-" + today() + ".jsonl"), records("d", 1050));
+    try (Ingester ingester = Ingester.open(home(), options(), log::add)) {
+      assertEquals(1050, ingester.drain().inserted());
+    }
+    try (Ingester ingester = Ingester.open(home(), options(), log::add)) {
+      Future<IngestStats> run = runner.submit(ingester::run);
+      append(inbox("live-" + today() + ".jsonl"), records("l", 1050));
+      awaitRows(2100);
+      ingester.stop();
+      run.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String records(String prefix, int n) {
+    StringBuilder records = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      records.append('\n').append(tick(prefix + i)).append('\n');
+    }
+    return records.toString();
+  }
+
   @Test
   void aRunningIngesterFindsNewFilesAndLinesQuickly() throws Exception {
     try (Ingester ingester = Ingester.open(home(), options(), log::add)) {

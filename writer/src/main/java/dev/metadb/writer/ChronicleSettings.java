@@ -22,6 +22,9 @@ public final class ChronicleSettings {
     disablePhoneHome();
   }
 
+  /** Every metadb queue's roll cycle: one file per UTC day; a queue index is cycle << 32 | sequence. */
+  public static final RollCycles ROLL_CYCLE = RollCycles.FAST_DAILY;
+
   private ChronicleSettings() {}
 
   /**
@@ -42,7 +45,7 @@ public final class ChronicleSettings {
   public static SingleChronicleQueueBuilder builder(Path slotDir, long timeoutMillis) {
     disablePhoneHome();
     return SingleChronicleQueueBuilder.single(slotDir.toFile())
-        .rollCycle(RollCycles.FAST_DAILY)
+        .rollCycle(ROLL_CYCLE)
         .timeoutMS(timeoutMillis)
         .checkInterrupts(false);
   }

@@ -27,7 +27,6 @@ import dev.metadb.event.Workspace;
 import dev.metadb.writer.RecordResult.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -63,8 +62,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MetaDb implements AutoCloseable {
   private static final Map<Path, MetaDb> OPEN = new HashMap<>();
-  private static final String HOST = hostName();
-  private static final long PID = ProcessHandle.current().pid();
 
   private final Home home;
   private final WriterConfig config;
@@ -126,7 +123,7 @@ public final class MetaDb implements AutoCloseable {
     } catch (InvalidEventException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    Envelope envelope = new Envelope(EventIds.next(), Timestamps.now(), HOST, PID, event);
+    Envelope envelope = new Envelope(EventIds.next(), Timestamps.now(), Origin.self().host(), Origin.self().pid(), event);
     Buffer buf = buffer.get();
     buf.reset();
     try {
@@ -147,7 +144,7 @@ public final class MetaDb implements AutoCloseable {
         }
         failure = "queue directory " + s.dir() + " disappeared during the append";
       } catch (Throwable t) {
-        failure = "queue append failed: " + describe(t);
+        failure = "queue append failed: " + ErrorText.oneLine(t);
       }
       queueFailed(s, failure);
     } else {
@@ -161,7 +158,7 @@ public final class MetaDb implements AutoCloseable {
       spool.append(envelope, new SpoolStamp(SpoolStamp.WRITER, queueReason, Timestamps.now()));
       return new RecordResult(Status.SPOOLED, envelope.eventId(), queueReason);
     } catch (Throwable t) {
-      String reason = "queue: " + queueReason + "; spool: " + describe(t);
+      String reason = "queue: " + queueReason + "; spool: " + ErrorText.oneLine(t);
       System.err.println(
           "metadb: could not record " + envelope.table().sqlName() + " event " + envelope.eventId() + ": " + reason);
       return new RecordResult(Status.FAILED, envelope.eventId(), reason);
@@ -187,7 +184,7 @@ public final class MetaDb implements AutoCloseable {
       slot = s;
       return s;
     } catch (Throwable t) {
-      noteFailure("cannot open the queue: " + describe(t));
+      noteFailure("cannot open the queue: " + ErrorText.oneLine(t));
       return null;
     }
   }
@@ -257,7 +254,7 @@ public final class MetaDb implements AutoCloseable {
         s.close();
       }
     } catch (Throwable t) {
-      System.err.println("metadb: closing the writer slot: " + describe(t));
+      System.err.println("metadb: closing the writer slot: " + ErrorText.oneLine(t));
     } finally {
       reopen.unlock();
     }
@@ -332,28 +329,6 @@ public final class MetaDb implements AutoCloseable {
 
   public RecordResult recordIroh(IrohEvent.EventType eventType, String peerHash, String detailJson) {
     return record(new IrohEvent(eventType, peerHash, detailJson));
-  }
-
-  private static String describe(Throwable t) {
-    String message = t.getMessage();
-    return t.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
-  }
-
-  /** This machine's host name, as every envelope carries it (from the kernel; no DNS lookup on Linux). */
-  public static String hostName() {
-    try {
-      String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-      if (!name.isEmpty()) {
-        return name;
-      }
-    } catch (IOException | RuntimeException notLinux) {
-      // Fall through to the portable (but possibly DNS-consulting) lookup.
-    }
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
-    }
   }
 
   /** A per-thread encode buffer, reused so the record path does not allocate one per event. */

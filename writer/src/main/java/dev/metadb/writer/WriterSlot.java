@@ -50,6 +50,13 @@ import net.openhft.chronicle.wire.DocumentContext;
  *       a directory (a symbolic link included), is skipped and the next slot tried: one stray
  *       entry never disables the queue. Lock files are opened without following links and never
  *       truncated ({@link PrivateFiles}).
+ *   <li>A slot whose directory holds {@link Home#SLOT_RETIRED} (the ingester found it damaged) is
+ *       never claimed: nothing is appended behind damage. The mark is checked again after this
+ *       claim's owner mark exists, and the ingester writes the mark before deleting owner marks,
+ *       so a claim racing a retirement either sees the mark or loses its owner mark (and then
+ *       spools, invariant 6).
+ *   <li>The queue's cycle never goes back ({@link ForwardClock}): a wall clock stepped back
+ *       cannot send appends into an older day's file that the ingester has already passed.
  * </ol>
  */
 final class WriterSlot implements AutoCloseable {
@@ -94,7 +101,7 @@ final class WriterSlot implements AutoCloseable {
     long pause = 1_000_000;
     while (true) {
       for (int n = 0; n < config.maxSlots(); n++) {
-        if (stray(home, n)) {
+        if (stray(home, n) || retired(home, n)) {
           continue;
         }
         WriterSlot slot = tryClaim(home, n, config);
@@ -134,6 +141,11 @@ final class WriterSlot implements AutoCloseable {
       System.err.println("metadb: " + at + " " + problem + "; skipping writer slot " + n + " (remove it to use that slot again)");
     }
     return true;
+  }
+
+  /** Invariant 8: the ingester retired this slot; silently skipped (the ingester reports it). */
+  private static boolean retired(Home home, int n) {
+    return Files.exists(home.slotDir(n).resolve(Home.SLOT_RETIRED), LinkOption.NOFOLLOW_LINKS);
   }
 
   private static String strayProblem(Path path, boolean directory) {
@@ -178,7 +190,19 @@ final class WriterSlot implements AutoCloseable {
       DiskReservation.removeStalePrecreated(dir);
       DiskReservation.precreate(dir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE), METADATA_BYTES);
       Path mark = markOwner(dir);
-      SingleChronicleQueue queue = ChronicleSettings.builder(dir, config.appendTimeout().toMillis()).build();
+      if (retired(home, n)) {
+        Files.deleteIfExists(mark);
+        lock.release();
+        channel.close();
+        return null;
+      }
+      ForwardClock clock = new ForwardClock();
+      SingleChronicleQueue queue =
+          ChronicleSettings.builder(dir, config.appendTimeout().toMillis()).timeProvider(clock).build();
+      int newest = queue.lastCycle();
+      if (newest >= 0) {
+        clock.notBefore((long) newest * queue.rollCycle().lengthInMillis());
+      }
       clearDeadHoldersLocks(queue);
       return new WriterSlot(n, dir, mark, channel, lock, queue);
     } catch (Throwable t) {
