@@ -1,5 +1,6 @@
 package dev.metadb.bench;
 
+import dev.metadb.writer.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ final class AppendLatencyBench implements Benchmark {
       }
       return LatencyStats.ofNanos(r.latencyNanos());
     } finally {
-      BenchContext.deleteTree(home);
+      FileTrees.delete(home);
       Files.deleteIfExists(report);
     }
   }

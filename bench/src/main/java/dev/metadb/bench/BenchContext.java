@@ -3,9 +3,7 @@ package dev.metadb.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * What every benchmark gets: its sizes, the way to start JVMs, and where to put things
@@ -31,18 +29,6 @@ record BenchContext(
   Path logFile(String name) throws IOException {
     Path logs = Files.createDirectories(workDir.resolve("logs"));
     return logs.resolve(name + "-" + SEQUENCE.incrementAndGet() + ".log");
-  }
-
-  /** Deletes {@code dir} and everything under it; homes hold up to a GiB in the full run. */
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   /** The last lines of a child's log, for an error message. */

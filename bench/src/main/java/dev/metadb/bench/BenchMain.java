@@ -1,13 +1,14 @@
 package dev.metadb.bench;
 
+import dev.metadb.writer.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code bin/metadb-bench}: runs every benchmark, prints each table to stdout as it completes
@@ -73,7 +74,7 @@ public final class BenchMain implements Callable<Integer> {
     Path root = Path.of(System.getProperty("metadb.root", ".")).toAbsolutePath().normalize();
     Path outDir = out != null ? out : root.resolve(quick ? "bench/target/bench-quick" : "docs");
     Path workDir = work != null ? work : root.resolve("bench/target/bench-work");
-    BenchContext.deleteTree(workDir);
+    FileTrees.delete(workDir);
     Files.createDirectories(workDir);
     Path dataDir = Files.createDirectories(outDir.resolve(Report.DATA_DIR));
     BenchContext ctx = new BenchContext(quick ? BenchConfig.quickRun() : BenchConfig.fullRun(), JvmLauncher.ofCurrentJvm(),

@@ -1,5 +1,6 @@
 package dev.metadb.bench;
 
+import dev.metadb.writer.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ final class ColdWarmBench implements Benchmark {
       scenario.verify(home, report);
       return nanos;
     } finally {
-      BenchContext.deleteTree(dir);
+      FileTrees.delete(dir);
     }
   }
 
@@ -170,7 +171,7 @@ final class ColdWarmBench implements Benchmark {
       }
       return new Row("warm open-write", label, LatencyStats.ofNanos(r.latencyNanos()));
     } finally {
-      BenchContext.deleteTree(home);
+      FileTrees.delete(home);
       Files.deleteIfExists(report);
     }
   }

@@ -1,6 +1,7 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.Table;
+import dev.metadb.writer.FileTrees;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ final class ConcurrentWritersBench implements Benchmark {
         return new Run(kind, writers, result, rows.count(TABLES), Double.NaN);
       }
     } finally {
-      BenchContext.deleteTree(home);
+      FileTrees.delete(home);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.Table;
+import dev.metadb.writer.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ final class InboxWritersBench implements Benchmark {
         return new Run(topology, writers, result, rows.count(TABLES), Double.NaN);
       }
     } finally {
-      BenchContext.deleteTree(home);
+      FileTrees.delete(home);
     }
   }
 

@@ -1,13 +1,14 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.Table;
-import dev.metadb.store.MetaDatabase;
-import dev.metadb.store.WriteTransaction;
 import dev.metadb.query.LakeExporter;
 import dev.metadb.query.LakeQuery;
 import dev.metadb.query.QueryEngine;
 import dev.metadb.query.ResultFormat;
 import dev.metadb.query.TimeWindow;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
+import dev.metadb.writer.FileTrees;
 import dev.metadb.writer.Home;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -127,7 +128,7 @@ final class LakeBench implements Benchmark {
           .build();
       return List.of(exportTable, queryTable);
     } finally {
-      BenchContext.deleteTree(dir);
+      FileTrees.delete(dir);
     }
   }
 

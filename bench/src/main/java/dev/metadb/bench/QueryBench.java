@@ -3,11 +3,12 @@ package dev.metadb.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metadb.event.Timestamps;
-import dev.metadb.store.Schema;
 import dev.metadb.query.QueryEngine;
 import dev.metadb.query.QueryException;
 import dev.metadb.query.ResultFormat;
 import dev.metadb.query.TimeWindow;
+import dev.metadb.store.Schema;
+import dev.metadb.writer.FileTrees;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -128,7 +129,7 @@ public final class QueryBench {
       int baselineRuns = Math.max(3, repeat / 5);
       progress("baseline: rebuild the snapshot from nothing (%d)", baselineRuns);
       for (int i = 0; i < baselineRuns; i++) {
-        deleteTree(home.snapshotsDir());
+        FileTrees.delete(home.snapshotsDir());
         rebuild.add(time(engine));
       }
     }
@@ -199,7 +200,7 @@ public final class QueryBench {
     for (List<String> command : List.of(selectOne, status, python)) {
       check(ProcessTimer.run(command, env, log, 10), command, log);
     }
-    deleteTree(home.snapshotsDir());
+    FileTrees.delete(home.snapshotsDir());
     ProcessTimer.Run first = check(ProcessTimer.run(grouped, env, log, 10), grouped, log);
     List<ProcessTimer.Run> g = new ArrayList<>();
     List<ProcessTimer.Run> p = new ArrayList<>();
@@ -213,7 +214,7 @@ public final class QueryBench {
       st.add(check(ProcessTimer.run(status, env, log, 10), status, log));
     }
     progress("a metadb query killed with SIGKILL once it has loaded both native libraries");
-    deleteTree(home.snapshotsDir());
+    FileTrees.delete(home.snapshotsDir());
     ProcessBuilder killed = new ProcessBuilder(grouped).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     killed.environment().putAll(env);
@@ -393,17 +394,6 @@ public final class QueryBench {
         insert.executeBatch();
       }
       c.commit();
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.metadb.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.metadb.writer.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ final class QueryScaleBench implements Benchmark {
           categories, series, true);
       return List.of(t.chart("query-1m.png").build(), processTable(report, rows, processRuns));
     } finally {
-      BenchContext.deleteTree(dir);
+      FileTrees.delete(dir);
       Files.deleteIfExists(stdout);
     }
   }

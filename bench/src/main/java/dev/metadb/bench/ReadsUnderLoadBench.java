@@ -1,6 +1,7 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.Table;
+import dev.metadb.writer.FileTrees;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ final class ReadsUnderLoadBench implements Benchmark {
       if (ingester != null) {
         ingester.close();
       }
-      BenchContext.deleteTree(home);
+      FileTrees.delete(home);
     }
   }
 

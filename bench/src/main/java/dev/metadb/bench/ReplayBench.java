@@ -4,6 +4,7 @@ import dev.metadb.event.Envelope;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.SpoolStamp;
 import dev.metadb.writer.ChronicleSettings;
+import dev.metadb.writer.FileTrees;
 import dev.metadb.writer.Home;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -17,10 +18,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -62,7 +61,7 @@ public final class ReplayBench {
         }
       }
     }
-    deleteTree(work);
+    FileTrees.delete(work);
     Home spoolHome = new Home(work.resolve("replay-home"));
     Home queueHome = new Home(work.resolve("ingest-home"));
     System.err.printf(Locale.ROOT, "replay bench: writing %,d events to a spool file and a queue%n", lines);
@@ -137,14 +136,4 @@ public final class ReplayBench {
     return ReplayBenchProbe.Result.parse(output);
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
-  }
 }

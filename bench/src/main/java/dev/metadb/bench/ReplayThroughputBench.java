@@ -1,6 +1,7 @@
 package dev.metadb.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.metadb.writer.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ final class ReplayThroughputBench implements Benchmark {
           List.of("ingest (baseline)", "replay"), series, false);
       return List.of(t.chart("replay-throughput.png").build());
     } finally {
-      BenchContext.deleteTree(work);
+      FileTrees.delete(work);
       Files.deleteIfExists(report);
     }
   }

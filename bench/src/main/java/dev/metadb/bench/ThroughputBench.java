@@ -1,6 +1,7 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.Table;
+import dev.metadb.writer.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ final class ThroughputBench implements Benchmark {
       return new Row("raw sqlite-jdbc batched insert (ceiling)", events, r.nanos() / 1e9,
           "insert time inside the JVM, " + ctx.config().rawBatchSize() + " rows per transaction");
     } finally {
-      BenchContext.deleteTree(dir);
+      FileTrees.delete(dir);
     }
   }
 
@@ -88,7 +89,7 @@ final class ThroughputBench implements Benchmark {
       return new Row("metadb ingest: queue -> meta.db", r.events(), r.nanos() / 1e9,
           "`Ingester.drain()` inside the JVM, default batch size");
     } finally {
-      BenchContext.deleteTree(home);
+      FileTrees.delete(home);
       Files.deleteIfExists(report);
     }
   }

@@ -6,6 +6,7 @@ import dev.metadb.ingester.Ingester;
 import dev.metadb.query.QueryEngine;
 import dev.metadb.query.ResultFormat;
 import dev.metadb.query.TimeWindow;
+import dev.metadb.writer.FileTrees;
 import dev.metadb.writer.Home;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code metadb demo}: the whole pipeline in one command, for someone who has never seen it.
@@ -87,15 +88,7 @@ final class DemoCommand implements Callable<Integer> {
     try {
       return run(temporary, false);
     } finally {
-      deleteTree(temporary.dir());
-    }
-  }
-
-  private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
-    try (java.util.stream.Stream<java.nio.file.Path> paths = Files.walk(dir)) {
-      for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      FileTrees.delete(temporary.dir());
     }
   }
 

@@ -6,25 +6,25 @@ import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import dev.metadb.query.Exporter;
 import dev.metadb.query.LakeExporter;
-import dev.metadb.writer.Origin;
 import dev.metadb.query.QueryException;
+import dev.metadb.writer.Origin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,7 +114,7 @@ final class ExportCommand implements Callable<Integer> {
       for (String name : names) {
         Table table = Table.byName(name.trim()).orElse(null);
         if (table == null) {
-          throw CommandException.input("unknown table " + name + "; the tables are: " + Table.names());
+          throw CommandException.input(Table.unknownTableMessage(name));
         }
         selected.add(table);
       }

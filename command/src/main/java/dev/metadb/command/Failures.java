@@ -29,23 +29,24 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
     return ExitCode.of(error);
   }
 
-  /** A command line picocli could not parse: the error, picocli's suggestions, where to look. */
+  /**
+   * A command line picocli could not parse: the error, picocli's suggestions, where to look. SQL
+   * given to query as several words is one line: the same command with the SQL quoted.
+   */
   @Override
   public int handleParseException(ParameterException error, String[] args) {
     CommandLine cl = error.getCommandLine();
     PrintWriter err = cl.getErr();
-    err.println(cl.getCommandSpec().qualifiedName() + ": " + error.getMessage());
-    UnmatchedArgumentException.printSuggestions(error, err);
-    err.println("  hint: " + Hints.pasteable(parseHint(cl, error)));
+    if (error instanceof UnmatchedArgumentException unmatched && cl.getCommandName().equals("query")) {
+      err.println(cl.getCommandSpec().qualifiedName() + ": the SQL must be one argument, in quotes: "
+          + Hints.pasteable("`metadb " + UnquotedSql.quoted(args, unmatched.getUnmatched()) + "`"));
+    } else {
+      err.println(cl.getCommandSpec().qualifiedName() + ": " + error.getMessage());
+      UnmatchedArgumentException.printSuggestions(error, err);
+      err.println("  hint: " + Hints.pasteable("`" + cl.getCommandSpec().qualifiedName() + " --help` shows the options, with examples"));
+    }
     err.flush();
     return ExitCode.USAGE;
-  }
-
-  private static String parseHint(CommandLine cl, ParameterException error) {
-    if (error instanceof UnmatchedArgumentException && cl.getCommandName().equals("query")) {
-      return "give the SQL as one argument in quotes: `metadb query \"SELECT source, count(*) FROM messages GROUP BY 1\"`";
-    }
-    return "`" + cl.getCommandSpec().qualifiedName() + " --help` shows the options, with examples";
   }
 
   /** Prints {@code error} as {@code command: message}, then its hint if it has one. */

@@ -3,9 +3,9 @@ package dev.metadb.command;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine;
 
 /**
  * How {@code --help} is laid out, for every command of a command line.

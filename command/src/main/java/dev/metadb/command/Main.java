@@ -2,8 +2,8 @@ package dev.metadb.command;
 
 import dev.metadb.writer.ChronicleSettings;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code metadb} executable: one subcommand per stage. The command line is built by {@link

@@ -6,10 +6,7 @@ import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.stream.Stream;
 
 /** The note a query prints when its answer may look stale because no ingester is running. */
 final class NoIngesterNote {
@@ -22,7 +19,7 @@ final class NoIngesterNote {
    */
   static void printIfNoIngester(Home home, PrintWriter err) {
     try {
-      if (IngestLock.holder(home).isPresent() || !(hasSlots(home.queueDir()) || hasPendingLines(home))) {
+      if (IngestLock.holder(home).isPresent() || (home.slotDirs().isEmpty() && !hasPendingLines(home))) {
         return;
       }
     } catch (IOException | SQLException | MetaDatabaseException e) {
@@ -35,14 +32,5 @@ final class NoIngesterNote {
 
   private static boolean hasPendingLines(Home home) throws IOException, SQLException, MetaDatabaseException {
     return IngestStatus.files(home).stream().anyMatch(f -> f.pendingLines() > 0);
-  }
-
-  private static boolean hasSlots(Path queueDir) throws IOException {
-    if (!Files.isDirectory(queueDir)) {
-      return false;
-    }
-    try (Stream<Path> entries = Files.list(queueDir)) {
-      return entries.anyMatch(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p));
-    }
   }
 }

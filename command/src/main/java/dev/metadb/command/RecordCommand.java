@@ -1,5 +1,6 @@
 package dev.metadb.command;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metadb.event.Event;
 import dev.metadb.event.EventValidator;
@@ -20,10 +21,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code metadb record}: validate events at the edge and append each to the inbox as source
@@ -90,7 +91,7 @@ final class RecordCommand implements Callable<Integer> {
     InboxRecorder recorder = new InboxRecorder(home.home(), Inbox.CLI_SOURCE);
     try {
       if (json != null) {
-        record(recorder, parse(t, json), "", tally, out, err);
+        record(recorder, EventValidator.fromJson(t, readJson(t, json, false)), "", tally, out, err);
       } else if (fields != null) {
         Event event;
         try {
@@ -113,7 +114,7 @@ final class RecordCommand implements Callable<Integer> {
           }
           String where = "stdin line " + number + ": ";
           try {
-            record(recorder, EventValidator.fromJson(t, readJson(t, line)), where, tally, out, err);
+            record(recorder, EventValidator.fromJson(t, readJson(t, line, true)), where, tally, out, err);
           } catch (InvalidEventException e) {
             reject(e.getMessage(), where, tally, err);
           }
@@ -132,15 +133,19 @@ final class RecordCommand implements Callable<Integer> {
     return tally.rejected > 0 ? ExitCode.USAGE : ExitCode.OK;
   }
 
-  private Event parse(Table t, String json) throws InvalidEventException {
-    return EventValidator.fromJson(t, readJson(t, json));
-  }
-
-  private static JsonNode readJson(Table t, String json) throws InvalidEventException {
+  /**
+   * The JSON of {@code --json} (refused as {@code ticks --json: line 1, column 17: unexpected '}'}) or of
+   * one stdin line (as {@code ticks: not valid JSON: column 17: ...}, after the line's number, like
+   * the line's other problems).
+   */
+  private static JsonNode readJson(Table t, String json, boolean stdinLine) throws InvalidEventException {
     try {
       return JsonText.parse(json);
+    } catch (JsonProcessingException e) {
+      throw stdinLine ? new InvalidEventException(t.sqlName(), null, "not valid JSON: " + JsonText.describeInLine(e))
+          : new InvalidEventException(null, t.sqlName() + " --json", JsonText.describe(e));
     } catch (IOException e) {
-      throw new InvalidEventException(t.sqlName(), null, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new InvalidEventException(t.sqlName(), null, "cannot read the JSON: " + Failures.message(e));
     }
   }
 

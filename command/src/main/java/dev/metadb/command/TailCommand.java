@@ -77,7 +77,7 @@ final class TailCommand implements Callable<Integer> {
       tailFormat = Tail.Format.valueOf(format.toUpperCase(Locale.ROOT));
       for (String name : tables) {
         chosen.add(Table.byName(name).orElseThrow(
-            () -> new IllegalArgumentException("unknown table " + name + "; the tables are: " + Table.names())));
+            () -> new IllegalArgumentException(Table.unknownTableMessage(name))));
       }
       if (lines < 0 || intervalMillis < 1) {
         throw new IllegalArgumentException("-n must be 0 or more and --interval-ms at least 1");

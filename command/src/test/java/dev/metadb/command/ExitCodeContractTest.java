@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The whole exit-code contract in one table (README, DESIGN.md): 0 ok, 1 runtime failure, 2 bad
@@ -56,10 +56,10 @@ class ExitCodeContractTest {
     return Stream.of(
         new Row("status of an empty home", State.EMPTY, 0, null, null, "status"),
         new Row("unknown option", State.EMPTY, 2, "metadb status: Unknown option: '--nope'", "`metadb status --help`", "status", "--nope"),
-        new Row("unquoted SQL", State.EMPTY, 2, "metadb query: Unmatched argument", "give the SQL as one argument in quotes", "query", "SELECT", "1"),
+        new Row("unquoted SQL", State.EMPTY, 2, "metadb query: the SQL must be one argument, in quotes: `metadb query \"SELECT 1\" --home ", null, "query", "SELECT", "1"),
         new Row("unknown table", State.EMPTY, 2, "metadb record: ", null, "record", "nosuch", "--field", "a=b"),
         new Row("record without input", State.EMPTY, 2, "metadb record: give exactly one of", null, "record", "ticks"),
-        new Row("record invalid JSON", State.EMPTY, 2, "metadb record: ticks: not valid JSON", null, "record", "ticks", "--json", "{"),
+        new Row("record invalid JSON", State.EMPTY, 2, "metadb record: ticks --json: line 1, column 2: unexpected end of input (an object is not closed)", null, "record", "ticks", "--json", "{"),
         new Row("ingest bad option value", State.EMPTY, 2, "metadb ingest: ", null, "ingest", "--once", "--batch-size", "0"),
         new Row("query bad timestamp", State.EMPTY, 2, "metadb query: --since yesterday is not a timestamp", null, "query", "--since", "yesterday", "SELECT 1"),
         new Row("query bad format", State.EMPTY, 2, "metadb query: --format xml is not one of", null, "query", "--format", "xml", "SELECT 1"),

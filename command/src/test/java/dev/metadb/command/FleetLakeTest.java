@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
-import dev.metadb.ingester.Child;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.WriterChild;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

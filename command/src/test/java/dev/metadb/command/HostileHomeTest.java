@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.metadb.ingester.Child;
+import dev.metadb.writer.Child;
+import dev.metadb.writer.FileTrees;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.Inbox;
 import dev.metadb.writer.WriterChild;
@@ -205,7 +206,7 @@ class HostileHomeTest {
     assertTrue(query.err().contains("ticks.lock: is a symbolic link"), query.err());
     Files.delete(snapshots.resolve("ticks.lock"));
     Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
-    deleteTree(snapshots.resolve("ticks"));
+    FileTrees.delete(snapshots.resolve("ticks"));
     Files.createSymbolicLink(snapshots.resolve("ticks"), elsewhere);
     CommandRun viaDir = CommandRun.of("query", "--home", h, "SELECT count(*) FROM ticks");
     assertEquals(0, viaDir.exit(), viaDir.err());
@@ -222,14 +223,4 @@ class HostileHomeTest {
     return run.exit();
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

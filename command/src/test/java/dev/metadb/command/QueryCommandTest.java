@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import dev.metadb.store.Schema;
+import dev.metadb.writer.Child;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,10 +20,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -130,7 +130,7 @@ class QueryCommandTest {
 
     Run unknown = query("SELECT * FROM mesages");
     assertEquals(2, unknown.code());
-    assertEquals("metadb query: unknown table mesages; the tables are: " + Table.names() + "\n", unknown.err());
+    assertEquals("metadb query: unknown table mesages; did you mean 'messages'? the tables are: " + Table.names() + "\n", unknown.err());
 
     Path target = dir.resolve("leak.csv");
     Run copy = query("COPY messages TO '" + target + "'");
@@ -203,26 +203,13 @@ class QueryCommandTest {
   /** The real executable: a separate JVM, its exit status and its stdout. */
   @Test
   void aQueryProcessPrintsAndExits() throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElseThrow());
-    String flags = System.getenv("METADB_JVM_FLAGS");
-    if (flags != null && !flags.isBlank()) {
-      command.addAll(List.of(flags.trim().split("\\s+")));
+    try (Child ok = Child.start(Main.class, "query", "--home", home.toString(), "--format", "csv", "SELECT count(*) AS n FROM messages")) {
+      assertEquals(0, ok.await(Duration.ofMinutes(2)), ok.err().toString());
+      assertEquals(List.of("n", "30"), ok.out());
     }
-    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "query", "--home", home.toString(), "--format", "csv", "SELECT count(*) AS n FROM messages"));
-    Process process = new ProcessBuilder(command).start();
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS));
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, process.exitValue(), err);
-    assertEquals("n\n30\n", out);
-
-    command.set(command.size() - 1, "SELECT nope FROM messages");
-    Process bad = new ProcessBuilder(command).start();
-    assertTrue(bad.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(2, bad.exitValue());
-    assertTrue(new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).contains("Binder Error"));
+    try (Child bad = Child.start(Main.class, "query", "--home", home.toString(), "--format", "csv", "SELECT nope FROM messages")) {
+      assertEquals(2, bad.await(Duration.ofMinutes(2)));
+      assertTrue(bad.err().stream().anyMatch(line -> line.contains("Binder Error")), bad.err().toString());
+    }
   }
 }

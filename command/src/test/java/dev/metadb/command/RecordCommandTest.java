@@ -93,13 +93,13 @@ class RecordCommandTest {
     String home = tmp.resolve("h").toString();
     Run unknownTable = run("record", "--home", home, "mesages", "--json", "{}");
     assertEquals(2, unknownTable.code);
-    assertTrue(unknownTable.err.contains("mesages: unknown table (tables: "), unknownTable.err);
+    assertTrue(unknownTable.err.contains("mesages: unknown table, did you mean 'messages'? (tables: "), unknownTable.err);
     Run badEnum = run("record", "--home", home, "messages", "--field", "source=x", "--field", "direction=up");
     assertEquals(2, badEnum.code);
     assertTrue(badEnum.err.contains("messages.direction: 'up' is not one of inbound, outbound"), badEnum.err);
     Run badJson = run("record", "--home", home, "ticks", "--json", "{\"source\":");
     assertEquals(2, badJson.code);
-    assertTrue(badJson.err.contains("ticks: not valid JSON"), badJson.err);
+    assertEquals("metadb record: ticks --json: line 1, column 11: unexpected end of input (an object is not closed)\n", badJson.err);
     Run noInput = run("record", "--home", home, "ticks");
     assertEquals(2, noInput.code);
     assertTrue(noInput.err.contains("give exactly one of --json OBJECT, --field NAME=VALUE..., or - (stdin)"), noInput.err);
@@ -111,7 +111,7 @@ class RecordCommandTest {
     Run r = runWithStdin("{\"source\":\"a\"}\n{\"source\":1}\nnot json\n{\"source\":\"b\"}\n", "record", "--home", home, "ticks", "-");
     assertEquals(2, r.code);
     assertTrue(r.err.contains("stdin line 2: ticks.source: expected a string, got the number 1"), r.err);
-    assertTrue(r.err.contains("stdin line 3: ticks: not valid JSON"), r.err);
+    assertTrue(r.err.contains("stdin line 3: ticks: not valid JSON: column 1: unexpected 'not'"), r.err);
     assertEquals(2, inbox(Path.of(home)).size());
   }
 

@@ -3,7 +3,7 @@ package dev.metadb.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.metadb.ingester.Child;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.WriterChild;
 import java.nio.file.Files;

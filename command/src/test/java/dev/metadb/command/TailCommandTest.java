@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Message;
 import dev.metadb.event.Tick;
-import dev.metadb.ingester.Child;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.ChildJvm;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.WriterChild;

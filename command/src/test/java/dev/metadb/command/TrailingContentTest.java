@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Envelope;
-import dev.metadb.ingester.Child;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.InboxContents;
 import java.nio.file.Files;

@@ -1,16 +1,15 @@
 package dev.metadb.faults;
 
-import dev.metadb.event.Envelope;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.event.Table;
-import dev.metadb.writer.ChronicleSettings;
+import dev.metadb.store.MetaDatabase;
 import dev.metadb.writer.Home;
+import dev.metadb.writer.QueueContents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,12 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.wire.DocumentContext;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Checks the books: the writers' side ({@link Books}) against meta.db.
@@ -102,7 +95,7 @@ final class Audit {
     long totalRows = 0;
     List<String> duplicateSample = new ArrayList<>();
     if (Files.exists(home.metaDb())) {
-      try (Connection c = openReadOnly(home.metaDb()); Statement s = c.createStatement()) {
+      try (Connection c = MetaDatabase.connectReadOnly(home.metaDb()); Statement s = c.createStatement()) {
         for (Table table : Table.values()) {
           try (ResultSet rs = s.executeQuery("SELECT count(*) - count(DISTINCT event_id), count(*) FROM " + table.sqlName())) {
             rs.next();
@@ -175,7 +168,7 @@ final class Audit {
     if (!Files.exists(home.metaDb())) {
       return 0;
     }
-    try (Connection c = openReadOnly(home.metaDb()); Statement s = c.createStatement()) {
+    try (Connection c = MetaDatabase.connectReadOnly(home.metaDb()); Statement s = c.createStatement()) {
       long total = 0;
       for (Table table : Table.values()) {
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.sqlName())) {
@@ -192,49 +185,14 @@ final class Audit {
   /** Every event id in the writer slots of {@code queueDir} (entries that do not decode are skipped). */
   static Set<String> idsInQueue(Path queueDir) throws IOException {
     Set<String> ids = new HashSet<>();
-    if (!Files.isDirectory(queueDir)) {
-      return ids;
-    }
-    List<Path> slots;
-    try (Stream<Path> s = Files.list(queueDir)) {
-      slots = s.filter(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p)).sorted().toList();
-    }
-    for (Path slot : slots) {
-      boolean hasCycle;
-      try (Stream<Path> files = Files.list(slot)) {
-        hasCycle = files.anyMatch(f -> f.getFileName().toString().endsWith(".cq4"));
-      }
-      if (!hasCycle) {
-        continue;
-      }
-      try (SingleChronicleQueue queue = ChronicleSettings.openForReading(slot);
-          ExcerptTailer tailer = queue.createTailer()) {
-        while (true) {
-          try (DocumentContext dc = tailer.readingDocument()) {
-            if (!dc.isPresent()) {
-              break;
-            }
-            Bytes<?> bytes = dc.wire().bytes();
-            byte[] entry = new byte[(int) bytes.readRemaining()];
-            bytes.read(entry);
-            try {
-              Envelope envelope = EnvelopeCodec.decode(entry);
-              ids.add(envelope.eventId());
-            } catch (InvalidEventException e) {
-              // Not an event a writer was told about; the ingester spools such entries.
-            }
-          }
-        }
+    for (byte[] entry : QueueContents.entries(queueDir)) {
+      try {
+        ids.add(EnvelopeCodec.decode(entry).eventId());
+      } catch (InvalidEventException e) {
+        // Not an event a writer was told about; the ingester spools such entries.
       }
     }
     return ids;
-  }
-
-  static Connection openReadOnly(Path metaDb) throws SQLException {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setReadOnly(true);
-    config.setBusyTimeout(10_000);
-    return DriverManager.getConnection("jdbc:sqlite:" + metaDb, config.toProperties());
   }
 
   private static void sample(List<String> sample, String item) {

@@ -9,6 +9,7 @@ import dev.metadb.event.SpoolStamp;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import dev.metadb.replay.ReplayRequest;
+import dev.metadb.store.MetaDatabase;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -162,7 +163,7 @@ class CorruptSpoolFaultTest {
     if (!Files.exists(h.home.metaDb())) {
       return offsets;
     }
-    try (java.sql.Connection c = Audit.openReadOnly(h.home.metaDb());
+    try (java.sql.Connection c = MetaDatabase.connectReadOnly(h.home.metaDb());
         java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT file, byte_offset FROM replay_ledger")) {
       while (rs.next()) {
         offsets.put(rs.getString(1), rs.getLong(2));

@@ -1,5 +1,7 @@
 package dev.metadb.faults;
 
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.writer.FileTrees;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.Tmpfs;
 import java.io.IOException;
@@ -80,7 +82,7 @@ final class Harness implements AutoCloseable {
     this.root = Path.of(System.getProperty("faults.homes", "target/fault-homes"), test + "-" + Long.toUnsignedString(seed.value()))
         .toAbsolutePath();
     unmountAllUnder(root);
-    deleteTree(root);
+    FileTrees.delete(root);
     Files.createDirectories(root);
     this.home = new Home(root.resolve("home"));
     this.logs = root.resolve("children");
@@ -246,7 +248,7 @@ final class Harness implements AutoCloseable {
     if (!Files.exists(home.metaDb())) {
       return 0;
     }
-    try (Connection c = Audit.openReadOnly(home.metaDb());
+    try (Connection c = MetaDatabase.connectReadOnly(home.metaDb());
         PreparedStatement s = c.prepareStatement("SELECT coalesce(max(byte_offset), 0) FROM replay_ledger WHERE file = ?")) {
       s.setString(1, home.spoolFileToday().toString());
       try (ResultSet rs = s.executeQuery()) {
@@ -456,7 +458,7 @@ final class Harness implements AutoCloseable {
     }
     unmountAllUnder(root);
     if (passed) {
-      deleteTree(root);
+      FileTrees.delete(root);
     } else {
       System.out.println("[faults] " + name + ": kept " + root + " for inspection");
     }
@@ -478,14 +480,4 @@ final class Harness implements AutoCloseable {
     }
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

@@ -1,13 +1,11 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
+import dev.metadb.event.SpoolStamp;
+import dev.metadb.event.Timestamps;
 import dev.metadb.store.EventInserter;
 import dev.metadb.store.MetaDatabase;
 import dev.metadb.store.SqliteFailure;
 import dev.metadb.store.WriteTransaction;
-
-import dev.metadb.event.SpoolStamp;
-import dev.metadb.event.Timestamps;
 import dev.metadb.writer.ErrorSpool;
 import dev.metadb.writer.Home;
 import java.io.IOException;
@@ -79,12 +77,14 @@ final class BatchWriter implements AutoCloseable {
    */
   boolean commit(Batch batch) throws SQLException, IOException {
     Backoff backoff = null;
+    RetryLog retryLog = new RetryLog(log, System::nanoTime);
     long retries = 0;
     while (true) {
       String failure;
       try {
         write(batch, retries);
         batch.clear();
+        retryLog.committed();
         return true;
       } catch (SQLException e) {
         if (!SqliteFailure.isTransient(e)) {
@@ -101,7 +101,7 @@ final class BatchWriter implements AutoCloseable {
       }
       retries++;
       long wait = backoff.next();
-      log.accept(failure + "; " + batch.size() + " entries stay in the queue and the files, retry " + retries + " in " + wait + " ms");
+      retryLog.failed(failure, batch.size(), wait);
       if (!waiter.pause(wait) || waiter.stopRequested()) {
         IngestStats s = stats;
         stats = new IngestStats(s.entries(), s.inserted(), s.duplicates(), s.spooled(), s.batches(), s.retries() + retries, s.filesDeleted());

@@ -1,13 +1,11 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
-import dev.metadb.store.MetaDatabase;
-import dev.metadb.store.WriteTransaction;
-
 import dev.metadb.event.Timestamps;
 import dev.metadb.ingester.lines.FileDates;
 import dev.metadb.ingester.lines.FileIdentity;
 import dev.metadb.ingester.lines.Ledger;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,7 +1,5 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
-
 import dev.metadb.ingester.lines.FileIdentity;
 import dev.metadb.ingester.lines.Ledger;
 import dev.metadb.ingester.lines.LineFormat;

@@ -1,12 +1,11 @@
 package dev.metadb.ingester;
 
-import dev.metadb.store.MetaDatabase;
-import dev.metadb.store.MetaDatabaseException;
-
 import dev.metadb.event.Timestamps;
 import dev.metadb.ingester.IngestStatus.FileStatus;
 import dev.metadb.ingester.lines.FileIdentity;
 import dev.metadb.ingester.lines.LineReader;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,6 @@
 package dev.metadb.ingester;
 
 import dev.metadb.store.MetaDatabase;
-
 import dev.metadb.writer.Home;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,14 +1,11 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
-import dev.metadb.store.MetaDatabase;
-import dev.metadb.store.MetaDatabaseException;
-
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.event.Table;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.writer.ChronicleSettings;
-import dev.metadb.writer.ErrorSpool;
 import dev.metadb.writer.Home;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -136,13 +133,16 @@ public record IngestStatus(
       }
     }
     List<SlotStatus> slots = new ArrayList<>();
-    for (Path dir : slotDirs(home)) {
+    for (Path dir : home.slotDirs()) {
+      if (!Home.hasCycleFile(dir)) {
+        continue;
+      }
       String name = dir.getFileName().toString();
       CheckpointStore.Checkpoint checkpoint = checkpoints.get(name);
       slots.add(slotStatus(name, dir, checkpoint));
     }
     Map<String, Long> spool = new LinkedHashMap<>();
-    for (Path file : ErrorSpool.files(home)) {
+    for (Path file : home.spoolFiles()) {
       spool.put(file.getFileName().toString(), lines(file));
     }
     return new IngestStatus(home.dir(), version, rows, slots, IngestLock.holder(home), spool, FileStatuses.read(home));
@@ -152,26 +152,6 @@ public record IngestStatus(
     try (var statement = db.connection().createStatement();
         var rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
       return rs.next() ? rs.getLong(1) : 0;
-    }
-  }
-
-  private static List<Path> slotDirs(Home home) throws IOException {
-    if (!Files.isDirectory(home.queueDir())) {
-      return List.of();
-    }
-    try (Stream<Path> list = Files.list(home.queueDir())) {
-      return list.filter(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p))
-          .filter(IngestStatus::hasCycleFile)
-          .sorted()
-          .toList();
-    }
-  }
-
-  private static boolean hasCycleFile(Path dir) {
-    try (Stream<Path> list = Files.list(dir)) {
-      return list.anyMatch(p -> p.getFileName().toString().endsWith(".cq4"));
-    } catch (IOException e) {
-      return false;
     }
   }
 

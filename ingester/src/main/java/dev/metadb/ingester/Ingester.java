@@ -1,9 +1,7 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
 import dev.metadb.store.MetaDatabase;
 import dev.metadb.store.MetaDatabaseException;
-
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.sql.SQLException;

@@ -1,11 +1,9 @@
 package dev.metadb.ingester;
 
-import dev.metadb.store.SqliteFailure;
-import dev.metadb.ingester.CheckpointStore;
 import dev.metadb.store.MetaDatabase;
 import dev.metadb.store.Schema;
 import dev.metadb.store.SchemaGate;
-
+import dev.metadb.store.SqliteFailure;
 import dev.metadb.writer.Home;
 import java.nio.file.Files;
 import java.sql.Connection;

@@ -1,7 +1,5 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
-
 import dev.metadb.writer.ChronicleSettings;
 import dev.metadb.writer.Home;
 import java.io.IOException;
@@ -136,8 +134,8 @@ public final class QueueCheck {
     if (!Files.isDirectory(home.queueDir())) {
       return List.of();
     }
-    try (Stream<Path> list = Files.list(home.queueDir())) {
-      return list.filter(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p)).sorted().toList();
+    try {
+      return home.slotDirs();
     } catch (IOException e) {
       findings.add(Finding.problem("queue", "cannot list " + home.queueDir() + ": " + e));
       return List.of();

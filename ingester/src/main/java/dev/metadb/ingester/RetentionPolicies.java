@@ -1,10 +1,9 @@
 package dev.metadb.ingester;
 
-import dev.metadb.store.MetaDatabase;
-import dev.metadb.store.WriteTransaction;
-
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

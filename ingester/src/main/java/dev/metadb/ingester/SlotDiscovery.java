@@ -1,23 +1,18 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
-
 import dev.metadb.event.Envelope;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
+import dev.metadb.store.EventInserter;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Finds the writer slots of a home ({@code queue/slot-NN} holding at least one cycle file) and
@@ -64,13 +59,9 @@ final class SlotDiscovery implements Discovery {
         }
       }
     }
-    List<Path> found;
-    try (Stream<Path> list = Files.list(queueDir)) {
-      found = list.filter(p -> Home.slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p)).sorted().toList();
-    }
-    for (Path dir : found) {
+    for (Path dir : home.slotDirs()) {
       String name = dir.getFileName().toString();
-      if (sources.get(name) == null && hasCycleFile(dir)) {
+      if (sources.get(name) == null && Home.hasCycleFile(dir)) {
         Long checkpoint = checkpoints.get(name);
         sources.add(SlotReader.open(name, dir, checkpoint, options.skipMissing(), this::committed, log, damage));
         log.accept(name + ": reading " + (checkpoint == null ? "from its first entry" : "after checkpoint 0x" + Long.toHexString(checkpoint)));
@@ -91,21 +82,10 @@ final class SlotDiscovery implements Discovery {
     } catch (InvalidEventException e) {
       return true;
     }
-    try (PreparedStatement find = connection.prepareStatement(
-        "SELECT 1 FROM " + envelope.table().sqlName() + " WHERE event_id = ?")) {
-      find.setString(1, envelope.eventId());
-      try (ResultSet rs = find.executeQuery()) {
-        return rs.next();
-      }
+    try (EventInserter lookup = new EventInserter(connection)) {
+      return lookup.isStored(envelope.table(), envelope.eventId());
     } catch (SQLException e) {
       throw new IllegalStateException("meta.db: cannot look up event " + envelope.eventId() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** A writer creates the cycle file on its first append; before that there is nothing to read. */
-  private static boolean hasCycleFile(Path dir) throws IOException {
-    try (Stream<Path> list = Files.list(dir)) {
-      return list.anyMatch(p -> p.getFileName().toString().endsWith(".cq4"));
     }
   }
 }

@@ -1,7 +1,5 @@
 package dev.metadb.ingester;
 
-import dev.metadb.ingester.CheckpointStore;
-
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,7 +1,6 @@
 package dev.metadb.store;
 
 import dev.metadb.ingester.RowRetention;
-
 import dev.metadb.writer.Home;
 import dev.metadb.writer.PrivateFiles;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
 
 /**
  * An open meta.db: one sqlite-jdbc connection, configured the one way every stage uses, that has

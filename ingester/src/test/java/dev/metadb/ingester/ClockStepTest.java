@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.metadb.writer.Child;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.WriterChild;
 import java.nio.file.Files;

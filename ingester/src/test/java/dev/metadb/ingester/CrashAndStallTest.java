@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Table;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.Home;
+import dev.metadb.writer.Tmpfs;
 import dev.metadb.writer.WriterChild;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +100,8 @@ class CrashAndStallTest {
       assertTrue(!retries.isEmpty() && retries.size() <= 4,
           "one log line per backoff step (a 10 s busy wait each), not per event: " + ingester.err());
       assertTrue(retries.get(0).contains("database is locked") && retries.get(0).contains("entries stay in the queue"), retries.get(0));
+      assertTrue(ingester.awaitErr(l -> l.startsWith("committed again after "), Duration.ofSeconds(10)),
+          "the end of the failure is logged: " + ingester.err());
       Set<String> acknowledged = acknowledged(List.of(first, second));
       assertEquals(acknowledged, IngesterTest.eventIds(home().metaDb()));
       assertEveryEventIdOnce(home().metaDb(), 500);
@@ -111,27 +112,19 @@ class CrashAndStallTest {
   void aFullDiskUnderMetaDbStallsIngestUntilSpaceReturns() throws Exception {
     // The home is a small tmpfs (meta.db fills it); the queue is a big one mounted inside it, so the
     // writers never notice (metadb follows no symbolic link in its home, so no link can split them).
-    Path tmpfs = Files.createDirectories(home().dir());
-    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", tmpfs.toString())
-        .redirectErrorStream(true).start();
-    String mountOutput = new String(mount.getInputStream().readAllBytes());
-    if (mount.waitFor() != 0) {
-      System.out.println("SKIPPED full-disk test: cannot mount a tmpfs here (" + mountOutput.trim() + ")");
-      Assumptions.abort("cannot mount a tmpfs: " + mountOutput.trim());
-    }
-    Path queue = Files.createDirectories(home().queueDir());
+    Tmpfs.assumeAvailable(dir);
+    Path tmpfs = home().dir();
+    Tmpfs.mount(tmpfs, "8m");
+    Path queue = home().queueDir();
     try {
-      Process big = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=512m,mode=0700", "tmpfs", queue.toString())
-          .redirectErrorStream(true).start();
-      assertEquals(0, big.waitFor(), new String(big.getInputStream().readAllBytes()));
+      Tmpfs.mount(queue, "512m");
       Map<String, String> kilobyteBodies = Map.of("WRITER_CHILD_BODY_BYTES", "1000");
       try (Child ingester = Child.start(IngesterChild.class, home().dir().toString(), "100", "20")) {
         assertTrue(ingester.awaitErr(l -> l.startsWith("running "), START), ingester.err().toString());
         Child first = Child.start(WriterChild.class, kilobyteBodies, home().dir().toString(), "300");
         assertEquals(0, first.await(START));
         awaitRows(300, Duration.ofSeconds(30));
-        Path filler = tmpfs.resolve("filler");
-        fill(filler);
+        Path filler = Tmpfs.fill(tmpfs, "filler");
         Child second = Child.start(WriterChild.class, kilobyteBodies, home().dir().toString(), "2000");
         assertEquals(0, second.await(START), "writers must not notice the database: " + second.err());
         assertTrue(ingester.awaitErr(l -> l.contains("disk is full") && l.contains(" retry "), Duration.ofSeconds(30)),
@@ -148,8 +141,8 @@ class CrashAndStallTest {
             rowsWhileFull, ingester.err().stream().filter(l -> l.contains(" retry ")).count());
       }
     } finally {
-      new ProcessBuilder("umount", "-l", queue.toString()).inheritIO().start().waitFor();
-      new ProcessBuilder("umount", "-l", tmpfs.toString()).inheritIO().start().waitFor();
+      Tmpfs.unmount(queue);
+      Tmpfs.unmount(tmpfs);
     }
   }
 
@@ -166,19 +159,6 @@ class CrashAndStallTest {
     // The kernel dropped the dead holder's lock: a new ingester starts at once.
     try (Ingester next = Ingester.open(home(), IngestOptions.DEFAULTS, line -> {})) {
       assertTrue(IngestStatus.read(home()).ingesterPid().isPresent());
-    }
-  }
-
-  private static void fill(Path filler) throws IOException {
-    byte[] chunk = new byte[64 * 1024];
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      while (true) {
-        out.write(chunk);
-      }
-    } catch (IOException e) {
-      if (!String.valueOf(e.getMessage()).contains("No space left")) {
-        throw e;
-      }
     }
   }
 

@@ -1,10 +1,9 @@
 package dev.metadb.ingester;
 
-import dev.metadb.store.MetaDatabase;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metadb.store.MetaDatabase;
 import dev.metadb.writer.Home;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.EnvelopeCodec;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Table;
 import dev.metadb.ingester.lines.Quarantine;
 import dev.metadb.writer.Home;
@@ -50,10 +51,10 @@ class InboxHostileTest {
     Home home = new Home(dir.resolve("home"));
     Path file = home.dir().resolve("inbox").resolve("hostile-" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
     Files.createDirectories(file.getParent());
-    Envelope v1 = TestEvents.sample(Table.MESSAGES, 1);
-    Envelope v2 = TestEvents.sample(Table.CLI_INVOCATIONS, 2);
-    Envelope v3 = TestEvents.sample(Table.TICKS, 3);
-    Envelope v4 = TestEvents.sample(Table.SESSIONS, 4);
+    Envelope v1 = SampleEvents.sample(Table.MESSAGES, 1);
+    Envelope v2 = SampleEvents.sample(Table.CLI_INVOCATIONS, 2);
+    Envelope v3 = SampleEvents.sample(Table.TICKS, 3);
+    Envelope v4 = SampleEvents.sample(Table.SESSIONS, 4);
 
     // line number -> expected reason fragment (null: applied, duplicate or blank)
     Map<Integer, String> expected = new LinkedHashMap<>();

@@ -1,13 +1,13 @@
 package dev.metadb.ingester;
 
-import dev.metadb.store.Schema;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Envelope;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Table;
+import dev.metadb.store.Schema;
 import dev.metadb.writer.Home;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,10 +49,10 @@ class IngesterTest {
     Set<String> ids = new HashSet<>();
     try (SlotAppender s0 = SlotAppender.open(home(), 0); SlotAppender s1 = SlotAppender.open(home(), 1)) {
       for (int i = 0; i < 100; i++) {
-        ids.add(append(s0, TestEvents.mixed(i)));
+        ids.add(append(s0, SampleEvents.mixed(i)));
       }
       for (int i = 0; i < 50; i++) {
-        ids.add(append(s1, TestEvents.mixed(i)));
+        ids.add(append(s1, SampleEvents.mixed(i)));
       }
       try (Ingester ingester = open(batchOf(32))) {
         IngestStats stats = ingester.drain();
@@ -60,7 +60,7 @@ class IngesterTest {
         assertTrue(stats.batches() >= 5, "batch size 32 over 150 entries: " + stats.batches() + " batches");
       }
       for (int i = 100; i < 120; i++) {
-        ids.add(append(s0, TestEvents.mixed(i)));
+        ids.add(append(s0, SampleEvents.mixed(i)));
       }
     }
     try (Ingester ingester = open(batchOf(1000))) {
@@ -82,13 +82,13 @@ class IngesterTest {
   void picksUpNewSlotsWhileRunningAndStopsPromptly() throws Exception {
     ExecutorService executor = Executors.newSingleThreadExecutor();
     try (SlotAppender s0 = SlotAppender.open(home(), 0)) {
-      append(s0, TestEvents.mixed(1));
+      append(s0, SampleEvents.mixed(1));
       try (Ingester ingester = open(batchOf(100))) {
         Future<IngestStats> running = executor.submit(ingester::run);
         awaitRows(1);
         try (SlotAppender s7 = SlotAppender.open(home(), 7)) {
           for (int i = 0; i < 10; i++) {
-            append(s7, TestEvents.mixed(i));
+            append(s7, SampleEvents.mixed(i));
           }
         }
         awaitRows(11);
@@ -109,10 +109,10 @@ class IngesterTest {
     byte[] fromTheFuture = ("{\"event_id\":\"0193a1c2-0000-7000-8000-000000000001\",\"table\":\"holograms\","
         + "\"ts_utc\":\"2026-11-25T02:44:00.123456Z\",\"v\":1,\"data\":{}}").getBytes(StandardCharsets.UTF_8);
     try (SlotAppender s0 = SlotAppender.open(home(), 0)) {
-      append(s0, TestEvents.mixed(1));
+      append(s0, SampleEvents.mixed(1));
       s0.appendRaw(garbage);
       s0.appendRaw(fromTheFuture);
-      append(s0, TestEvents.mixed(2));
+      append(s0, SampleEvents.mixed(2));
     }
     try (Ingester ingester = open(batchOf(100))) {
       IngestStats stats = ingester.drain();
@@ -137,7 +137,7 @@ class IngesterTest {
   void aMissingCycleFileStopsTheIngesterUnlessToldToSkip() throws Exception {
     try (SlotAppender old = SlotAppender.daysAgo(home(), 0, 3)) {
       for (int i = 0; i < 5; i++) {
-        append(old, TestEvents.mixed(i));
+        append(old, SampleEvents.mixed(i));
       }
     }
     try (Ingester ingester = open(batchOf(100))) {
@@ -147,7 +147,7 @@ class IngesterTest {
     assertEquals(1, cycleFiles.size(), cycleFiles.toString());
     try (SlotAppender later = SlotAppender.daysAgo(home(), 0, 2)) {
       for (int i = 0; i < 4; i++) {
-        append(later, TestEvents.mixed(i));
+        append(later, SampleEvents.mixed(i));
       }
     }
     Files.delete(cycleFiles.get(0));
@@ -166,10 +166,10 @@ class IngesterTest {
   @Test
   void retentionDeletesOnlyIngestedCycleFilesOlderThanTheRetention() throws Exception {
     try (SlotAppender s0 = SlotAppender.daysAgo(home(), 0, 10); SlotAppender s1 = SlotAppender.daysAgo(home(), 1, 10)) {
-      append(s0, TestEvents.mixed(1));
-      append(s1, TestEvents.mixed(1));
+      append(s0, SampleEvents.mixed(1));
+      append(s1, SampleEvents.mixed(1));
       s0.setDaysAgo(9);
-      append(s0, TestEvents.mixed(2));
+      append(s0, SampleEvents.mixed(2));
     }
     IngestOptions retainOne = new IngestOptions(100, Duration.ofMillis(20), 1, false);
     try (Ingester ingester = Ingester.open(home(), retainOne, log::add)) {
@@ -182,9 +182,9 @@ class IngesterTest {
     assertEquals(1, cycleFiles(home().slotDir(0)).size());
     assertEquals(1, cycleFiles(home().slotDir(1)).size());
     try (SlotAppender s0 = SlotAppender.daysAgo(home(), 0, 8)) {
-      append(s0, TestEvents.mixed(3));
+      append(s0, SampleEvents.mixed(3));
       s0.setDaysAgo(0);
-      append(s0, TestEvents.mixed(4));
+      append(s0, SampleEvents.mixed(4));
     }
     IngestOptions retainThirty = new IngestOptions(100, Duration.ofMillis(20), 30, false);
     try (Ingester ingester = Ingester.open(home(), retainThirty, log::add)) {
@@ -205,7 +205,7 @@ class IngesterTest {
   void statusReportsLagCheckpointsAndSpool() throws Exception {
     try (SlotAppender s0 = SlotAppender.open(home(), 0)) {
       for (int i = 0; i < 10; i++) {
-        append(s0, TestEvents.mixed(i));
+        append(s0, SampleEvents.mixed(i));
       }
       s0.appendRaw("nope".getBytes(StandardCharsets.UTF_8));
       try (Ingester ingester = open(batchOf(100))) {
@@ -214,7 +214,7 @@ class IngesterTest {
         assertEquals(ProcessHandle.current().pid(), running.ingesterPid().getAsLong());
       }
       for (int i = 0; i < 7; i++) {
-        append(s0, TestEvents.mixed(i));
+        append(s0, SampleEvents.mixed(i));
       }
     }
     IngestStatus status = IngestStatus.read(home());

@@ -2,6 +2,7 @@ package dev.metadb.ingester;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.metadb.event.SampleEvents;
 import dev.metadb.writer.Home;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,13 +28,13 @@ class IngesterThreadHandoverTest {
     IngestOptions options = new IngestOptions(100, Duration.ofMillis(20), 7, false);
     try (SlotAppender slot = SlotAppender.open(home, 0)) {
       for (int i = 0; i < 10; i++) {
-        slot.append(TestEvents.mixed(i));
+        slot.append(SampleEvents.mixed(i));
       }
       try (Ingester first = Ingester.open(home, options, line -> {})) {
         assertEquals(10, first.drain().inserted());
       }
       for (int i = 10; i < 15; i++) {
-        slot.append(TestEvents.mixed(i));
+        slot.append(SampleEvents.mixed(i));
       }
     }
     ExecutorService loopThread = Executors.newSingleThreadExecutor();

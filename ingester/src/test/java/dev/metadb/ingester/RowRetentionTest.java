@@ -1,9 +1,5 @@
 package dev.metadb.ingester;
 
-import dev.metadb.store.EventInserter;
-import dev.metadb.store.MetaDatabase;
-import dev.metadb.store.WriteTransaction;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +8,10 @@ import dev.metadb.event.EventIds;
 import dev.metadb.event.Table;
 import dev.metadb.event.Tick;
 import dev.metadb.event.Timestamps;
+import dev.metadb.store.EventInserter;
+import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.WriteTransaction;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;

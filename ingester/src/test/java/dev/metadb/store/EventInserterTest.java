@@ -1,20 +1,19 @@
 package dev.metadb.store;
 
-import dev.metadb.ingester.Sql;
-import dev.metadb.ingester.TestEvents;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Envelope;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Table;
 import dev.metadb.event.Tick;
 import dev.metadb.event.Timestamps;
-import java.sql.SQLIntegrityConstraintViolationException;
+import dev.metadb.ingester.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +28,9 @@ class EventInserterTest {
         EventInserter inserter = new EventInserter(db.connection())) {
       try (WriteTransaction tx = db.begin()) {
         for (Table table : Table.values()) {
-          Envelope envelope = TestEvents.sample(table, 3);
-          assertTrue(inserter.insert(envelope, TestEvents.someTime()), table + " first insert");
-          assertFalse(inserter.insert(envelope, TestEvents.someTime()), table + " repeated insert");
+          Envelope envelope = SampleEvents.sample(table, 3);
+          assertTrue(inserter.insert(envelope, SampleEvents.someTime()), table + " first insert");
+          assertFalse(inserter.insert(envelope, SampleEvents.someTime()), table + " repeated insert");
         }
         tx.commit();
       }
@@ -58,7 +57,7 @@ class EventInserterTest {
     try (MetaDatabase db = MetaDatabase.open(file);
         EventInserter inserter = new EventInserter(db.connection())) {
       try (WriteTransaction tx = db.begin()) {
-        assertTrue(inserter.insert(TestEvents.mixed(1), TestEvents.someTime()));
+        assertTrue(inserter.insert(SampleEvents.mixed(1), SampleEvents.someTime()));
       }
       assertEquals(0, Sql.count(db.connection(), "SELECT count(*) FROM crashes"));
     }
@@ -70,9 +69,9 @@ class EventInserterTest {
     try (MetaDatabase db = MetaDatabase.open(file);
         EventInserter inserter = new EventInserter(db.connection())) {
       // Records have public constructors: an unvalidated event can carry a null required column.
-      Envelope unchecked = new Envelope("e-null", TestEvents.someTime(), "h", 1L, new Tick(null, null));
+      Envelope unchecked = new Envelope("e-null", SampleEvents.someTime(), "h", 1L, new Tick(null, null));
       SQLIntegrityConstraintViolationException e = assertThrows(
-          SQLIntegrityConstraintViolationException.class, () -> inserter.insert(unchecked, TestEvents.someTime()));
+          SQLIntegrityConstraintViolationException.class, () -> inserter.insert(unchecked, SampleEvents.someTime()));
       assertEquals(19, e.getErrorCode());
       assertTrue(e.getMessage().startsWith("ticks: row with event_id e-null was refused"), e.getMessage());
       assertEquals(0, Sql.count(db.connection(), "SELECT count(*) FROM ticks"));

@@ -1,7 +1,6 @@
 package dev.metadb.store;
 
-import dev.metadb.ingester.Child;
-
+import dev.metadb.writer.Child;
 import java.nio.file.Path;
 
 /**

@@ -1,14 +1,13 @@
 package dev.metadb.store;
 
-import dev.metadb.ingester.Child;
-import dev.metadb.ingester.Sql;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metadb.ingester.Sql;
+import dev.metadb.writer.Child;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,9 @@
 package dev.metadb.store;
 
-import dev.metadb.ingester.Sql;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metadb.ingester.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;

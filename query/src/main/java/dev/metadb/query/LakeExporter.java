@@ -1,13 +1,13 @@
 package dev.metadb.query;
 
-import dev.metadb.store.SqliteFailure;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
+import dev.metadb.ingester.PidLock;
 import dev.metadb.store.MetaDatabase;
 import dev.metadb.store.MetaDatabaseException;
-import dev.metadb.ingester.PidLock;
 import dev.metadb.store.Schema;
 import dev.metadb.store.SchemaNewerException;
+import dev.metadb.store.SqliteFailure;
 import dev.metadb.store.WriteTransaction;
 import dev.metadb.writer.Home;
 import java.io.IOException;

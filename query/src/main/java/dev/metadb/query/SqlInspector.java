@@ -80,7 +80,7 @@ final class SqlInspector {
     inspector.walk(statements.get(0), Scope.NONE);
     if (!inspector.unknownTables.isEmpty()) {
       String name = inspector.unknownTables.stream().sorted().findFirst().orElseThrow();
-      throw QueryException.badInput("unknown table " + name + "; the tables are: " + Table.names());
+      throw QueryException.badInput(Table.unknownTableMessage(name));
     }
     for (String name : inspector.columnNames) {
       if (inspector.tableAliases.contains(name)) {
@@ -208,7 +208,7 @@ final class SqlInspector {
     }
     if (!schema.isEmpty() || !catalog.isEmpty()) {
       String qualified = (catalog.isEmpty() ? "" : catalog + ".") + (schema.isEmpty() ? "" : schema + ".") + name;
-      throw QueryException.badInput("unknown table " + qualified + "; the tables are: " + Table.names());
+      throw QueryException.badInput(Table.unknownTableMessage(qualified));
     }
     Table.byName(lower).ifPresentOrElse(
         table -> {

@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metadb.event.Table;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.Home;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,7 +46,7 @@ class ReadsNeverBlockWritesTest {
       TestDb.insert(c, Table.MESSAGES, TestDb.rows(Table.MESSAGES, START, 5000, new Random(4)));
     }
     Path stop = dir.resolve("stop");
-    Process writer = startWriter(home.metaDb(), stop);
+    Child writer = startWriter(home.metaDb(), stop);
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
     AtomicLong queries = new AtomicLong();
     String writerReport;
@@ -68,10 +69,9 @@ class ReadsNeverBlockWritesTest {
       after = count(home);
     } finally {
       Files.writeString(stop, "stop");
-      assertTrue(writer.waitFor(60, TimeUnit.SECONDS), "the writer stops");
-      writerReport = new String(writer.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      String writerErrors = new String(writer.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      System.out.println("writer: " + writerReport + " " + writerErrors + "; reads: " + queries.get());
+      assertEquals(0, writer.await(Duration.ofSeconds(60)), "the writer stops: " + writer.err());
+      writerReport = String.join("\n", writer.out()).trim();
+      System.out.println("writer: " + writerReport + " " + writer.err() + "; reads: " + queries.get());
     }
     assertEquals(List.of(), errors, "read errors");
     assertTrue(writerReport.matches("commits=\\d+ busy=0 max_commit_ms=\\d+"), "the writer never waited: " + writerReport);
@@ -132,25 +132,25 @@ class ReadsNeverBlockWritesTest {
       TestDb.insert(c, Table.MESSAGES, TestDb.rows(Table.MESSAGES, START, 2000, new Random(5)));
     }
     Path stop = dir.resolve("stop");
-    Process writer = startWriter(home.metaDb(), stop);
-    List<Process> queriers = new ArrayList<>();
+    Child writer = startWriter(home.metaDb(), stop);
+    List<Child> queriers = new ArrayList<>();
     try {
       waitForRows(home, 2000 + 5);
       for (int i = 0; i < 2; i++) {
-        queriers.add(startChild(QueryChild.class, home.dir().toString(), "15"));
+        queriers.add(Child.start(QueryChild.class, home.dir().toString(), "15"));
       }
-      for (Process querier : queriers) {
-        assertTrue(querier.waitFor(5, TimeUnit.MINUTES), "a query process finishes");
-        String out = new String(querier.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals("ok 15", out, new String(querier.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-        assertEquals(0, querier.exitValue());
+      for (Child querier : queriers) {
+        assertEquals(0, querier.await(Duration.ofMinutes(5)), "a query process finishes: " + querier.err());
+        assertEquals(List.of("ok 15"), querier.out(), querier.err().toString());
       }
     } finally {
       Files.writeString(stop, "stop");
-      assertTrue(writer.waitFor(60, TimeUnit.SECONDS), "the writer stops");
-      queriers.forEach(Process::destroyForcibly);
+      assertEquals(0, writer.await(Duration.ofSeconds(60)), "the writer stops: " + writer.err());
+      for (Child querier : queriers) {
+        querier.close();
+      }
     }
-    String report = new String(writer.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    String report = String.join("\n", writer.out()).trim();
     assertTrue(report.matches("commits=\\d+ busy=0 max_commit_ms=\\d+"), report);
     try (QueryEngine engine = TestDb.engine(home, new ArrayList<>())) {
       assertEquals(count(home), countVia(engine));
@@ -191,21 +191,8 @@ class ReadsNeverBlockWritesTest {
     return TestDb.queryJson(engine, "SELECT count(*) AS n FROM messages").path("rows").get(0).path("n").asLong();
   }
 
-  private static Process startWriter(Path metaDb, Path stop) throws Exception {
-    return startChild(WriterChild.class, metaDb.toString(), stop.toString());
-  }
-
-  private static Process startChild(Class<?> main, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElseThrow());
-    String flags = System.getenv("METADB_JVM_FLAGS");
-    if (flags != null && !flags.isBlank()) {
-      command.addAll(List.of(flags.trim().split("\\s+")));
-    }
-    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command).start();
+  private static Child startWriter(Path metaDb, Path stop) throws Exception {
+    return Child.start(CommitLoopChild.class, metaDb.toString(), stop.toString());
   }
 
   private static void waitForRows(Home home, long rows) throws Exception {

@@ -134,7 +134,7 @@ class RefusalTest {
   @Test
   void anUnknownTableListsTheTables() {
     QueryException e = refused("SELECT count(*) FROM mesages");
-    assertEquals("unknown table mesages; the tables are: " + Table.names(), e.getMessage());
+    assertEquals("unknown table mesages; did you mean 'messages'? the tables are: " + Table.names(), e.getMessage());
     QueryException qualified = refused("SELECT * FROM information_schema.tables");
     assertTrue(qualified.getMessage().startsWith("unknown table information_schema.tables; the tables are: "),
         qualified.getMessage());

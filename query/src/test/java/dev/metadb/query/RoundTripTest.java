@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metadb.event.Column;
-import dev.metadb.event.ColumnType;
 import dev.metadb.event.Table;
-import dev.metadb.store.Schema;
 import dev.metadb.writer.Home;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,12 +1,12 @@
 package dev.metadb.replay;
 
-import dev.metadb.store.SqliteFailure;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Timestamps;
+import dev.metadb.ingester.lines.Ledger;
 import dev.metadb.store.EventInserter;
 import dev.metadb.store.MetaDatabase;
+import dev.metadb.store.SqliteFailure;
 import dev.metadb.store.WriteTransaction;
-import dev.metadb.ingester.lines.Ledger;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -85,16 +85,8 @@ final class DatabaseTarget implements ReplayTarget {
 
   @Override
   public void close() throws SQLException {
-    try {
-      inserter.close();
-    } catch (SQLException e) {
-      try {
-        db.close();
-      } catch (SQLException second) {
-        e.addSuppressed(second);
-      }
-      throw e;
+    try (db; inserter) {
+      // closes the inserter's statements, then the database, whatever either throws
     }
-    db.close();
   }
 }

@@ -1,10 +1,10 @@
 package dev.metadb.replay;
 
 import dev.metadb.event.Envelope;
+import dev.metadb.ingester.lines.Ledger;
 import dev.metadb.store.EventInserter;
 import dev.metadb.store.MetaDatabase;
 import dev.metadb.store.Schema;
-import dev.metadb.ingester.lines.Ledger;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;

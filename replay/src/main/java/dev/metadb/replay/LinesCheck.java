@@ -3,7 +3,6 @@ package dev.metadb.replay;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.ingester.CheckResult;
 import dev.metadb.ingester.Finding;
-import dev.metadb.store.MetaDatabase;
 import dev.metadb.ingester.lines.FileIdentity;
 import dev.metadb.ingester.lines.FileLineIds;
 import dev.metadb.ingester.lines.InboxLineFormat;
@@ -11,7 +10,7 @@ import dev.metadb.ingester.lines.Ledger;
 import dev.metadb.ingester.lines.LineFormat;
 import dev.metadb.ingester.lines.LineReader;
 import dev.metadb.ingester.lines.LineVerdict;
-import dev.metadb.writer.ErrorSpool;
+import dev.metadb.store.MetaDatabase;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,7 +45,7 @@ public final class LinesCheck {
     List<Path> files;
     List<Finding> findings = new ArrayList<>();
     try {
-      files = ErrorSpool.files(home);
+      files = home.spoolFiles();
     } catch (IOException e) {
       findings.add(Finding.problem("logs", "cannot list the spool files: " + e));
       return new CheckResult("spool", findings, Map.of());

@@ -1,12 +1,13 @@
 package dev.metadb.replay;
 
-import dev.metadb.writer.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Timestamps;
+import dev.metadb.writer.ChildJvm;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.RecordResult;
@@ -45,14 +46,14 @@ class ConcurrentIngesterTest {
     long queued = 0;
     try (MetaDb writer = MetaDb.open(home.dir())) {
       for (int i = 0; i < QUEUED; i++) {
-        if (writer.record(TestSpool.mixed(i).event()).status() == RecordResult.Status.QUEUED) {
+        if (writer.record(SampleEvents.mixed(i).event()).status() == RecordResult.Status.QUEUED) {
           queued++;
         }
       }
     }
     assertEquals(QUEUED, queued, "every record() went to the queue");
     Path ingesterErr = dir.resolve("ingester.err");
-    Process ingester = ChildJvm.builder(IngesterChild.class, java.util.Map.of(), home.dir().toString(), "20").redirectError(ingesterErr.toFile()).start();
+    Process ingester = ChildJvm.builder(StdinIngesterChild.class, java.util.Map.of(), home.dir().toString(), "20").redirectError(ingesterErr.toFile()).start();
     BufferedReader ingesterOut = new BufferedReader(new InputStreamReader(ingester.getInputStream(), StandardCharsets.UTF_8));
     assertEquals("started", ingesterOut.readLine(), () -> read(ingesterErr));
 

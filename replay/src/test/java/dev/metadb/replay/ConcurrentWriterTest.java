@@ -1,10 +1,10 @@
 package dev.metadb.replay;
 
-import dev.metadb.writer.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metadb.writer.ChildJvm;
 import dev.metadb.writer.Home;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

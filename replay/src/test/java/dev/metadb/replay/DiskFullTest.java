@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.writer.Home;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.metadb.writer.Tmpfs;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,12 +23,9 @@ class DiskFullTest {
 
   @Test
   void aFullDiskStopsReplayCleanlyAndARerunFinishes() throws Exception {
-    Path mount = Files.createDirectories(dir.resolve("small-disk"));
-    String mounted = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString());
-    Assumptions.assumeTrue(mounted == null, () -> {
-      System.out.println("DiskFullTest skipped: cannot mount a tmpfs here (" + mounted + ")");
-      return "cannot mount a tmpfs: " + mounted;
-    });
+    Tmpfs.assumeAvailable(dir);
+    Path mount = dir.resolve("small-disk");
+    Tmpfs.mount(mount, "1m");
     try {
       Home home = new Home(mount.resolve("home"));
       Path spool = dir.resolve("spool/meta-db-errors-2020-01-01.jsonl");
@@ -46,7 +40,7 @@ class DiskFullTest {
       assertEquals(committed, TestSpool.count(home.metaDb(), "SELECT coalesce(sum(lines_applied), 0) FROM replay_ledger"),
           "rows and ledger committed together");
 
-      assertNull(run("mount", "-o", "remount,size=64m", mount.toString()));
+      Tmpfs.resize(mount, "64m");
       ReplaySummary rerun = ReplayTest.replay(home, sources, false);
       assertNull(rerun.failure());
       assertEquals(LINES - committed, rerun.inserted());
@@ -54,23 +48,7 @@ class DiskFullTest {
       assertEquals(LINES, TestSpool.rows(home.metaDb()));
       assertEquals(LINES, TestSpool.distinctIds(home.metaDb()));
     } finally {
-      run("umount", mount.toString());
+      Tmpfs.unmount(mount);
     }
-  }
-
-  /** Runs a command; null when it succeeded, else its output. */
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process process;
-    try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return e.getMessage();
-    }
-    String output = new String(process.getInputStream().readAllBytes());
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      return "timed out";
-    }
-    return process.exitValue() == 0 ? null : output.trim();
   }
 }

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metadb.event.Envelope;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
 import dev.metadb.ingester.lines.Quarantine;
@@ -47,11 +48,11 @@ class HostileSpoolTest {
     Path older = home.spoolFile(today.minusDays(2));
     Path newer = home.spoolFile(today.minusDays(1));
 
-    Envelope v1 = TestSpool.sample(Table.MESSAGES, 1);
-    Envelope v2 = TestSpool.sample(Table.CLI_INVOCATIONS, 2);
-    Envelope v3 = TestSpool.sample(Table.TICKS, 3);
-    Envelope v4 = TestSpool.sample(Table.SESSIONS, 4);
-    Envelope v6 = TestSpool.sample(Table.IROH_EVENTS, 6);
+    Envelope v1 = SampleEvents.sample(Table.MESSAGES, 1);
+    Envelope v2 = SampleEvents.sample(Table.CLI_INVOCATIONS, 2);
+    Envelope v3 = SampleEvents.sample(Table.TICKS, 3);
+    Envelope v4 = SampleEvents.sample(Table.SESSIONS, 4);
+    Envelope v6 = SampleEvents.sample(Table.IROH_EVENTS, 6);
 
     // older file: a valid line, v1 (repeated across files), and a torn last line
     append(older, line(v6), line(v1), text("{\"event_id\":\"torn-at-the-end\",\"tab"));

@@ -1,6 +1,5 @@
 package dev.metadb.replay;
 
-import dev.metadb.writer.ChildJvm;
 import static dev.metadb.replay.TestSpool.age;
 import static dev.metadb.replay.TestSpool.line;
 import static dev.metadb.replay.TestSpool.text;
@@ -10,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metadb.event.Envelope;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.ingester.lines.Quarantine;
+import dev.metadb.writer.ChildJvm;
 import dev.metadb.writer.Home;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -62,7 +63,7 @@ class ReplayCrashTest {
         } else if (n % 89 == 0 && !earlierValid.isEmpty()) {
           out.writeBytes(earlierValid.get((int) (n % earlierValid.size())));
         } else {
-          Envelope envelope = TestSpool.mixed(n);
+          Envelope envelope = SampleEvents.mixed(n);
           byte[] line = line(envelope);
           validIds.add(envelope.eventId());
           if (n % 50 == 0) {

@@ -13,9 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Envelope;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Table;
-import dev.metadb.store.SchemaNewerException;
 import dev.metadb.ingester.lines.Quarantine;
+import dev.metadb.store.SchemaNewerException;
 import dev.metadb.writer.Home;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -253,7 +254,7 @@ class ReplayTest {
     Home home = home();
     Path yesterday = home.spoolFile(today().minusDays(1));
     writeValid(yesterday, 0, 2);
-    byte[] last = line(TestSpool.mixed(7));
+    byte[] last = line(SampleEvents.mixed(7));
     append(yesterday, java.util.Arrays.copyOf(last, last.length - 1));
     age(yesterday);
     ReplaySummary summary = replayHome(home);

@@ -3,6 +3,7 @@ package dev.metadb.replay;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.EventIds;
 import dev.metadb.event.Message;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.SpoolStamp;
 import dev.metadb.event.Timestamps;
 import dev.metadb.writer.ErrorSpool;
@@ -28,7 +29,7 @@ public final class SpoolWriterChild {
       Envelope envelope = i % 25 == 0
           ? new Envelope(EventIds.next(), Timestamps.now(), "writer", ProcessHandle.current().pid(),
               new Message("spool-writer", Message.Direction.INBOUND, null, null, null, big, null))
-          : TestSpool.mixed(i);
+          : SampleEvents.mixed(i);
       spool.append(envelope, new SpoolStamp(SpoolStamp.WRITER, "queue unusable (test)", Timestamps.now()));
       if (i % 20 == 19) {
         Thread.sleep(20);

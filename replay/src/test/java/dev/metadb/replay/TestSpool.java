@@ -1,16 +1,11 @@
 package dev.metadb.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.metadb.event.Column;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.EnvelopeCodec;
-import dev.metadb.event.EventIds;
-import dev.metadb.event.EventValidator;
-import dev.metadb.event.InvalidEventException;
+import dev.metadb.event.SampleEvents;
 import dev.metadb.event.SpoolStamp;
 import dev.metadb.event.Table;
-import dev.metadb.event.Timestamps;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,32 +30,6 @@ final class TestSpool {
 
   private TestSpool() {}
 
-  /** A valid envelope of {@code table}, every column filled from {@code n}. */
-  static Envelope sample(Table table, long n) {
-    ObjectNode data = JSON.createObjectNode();
-    for (Column column : table.columns()) {
-      switch (column.type()) {
-        case TEXT -> data.put(column.name(), column.name() + "-" + n);
-        case JSON -> data.put(column.name(), "{\"n\":" + n + "}");
-        case INTEGER -> data.put(column.name(), n);
-        case BOOLEAN -> data.put(column.name(), n % 2 == 1);
-        case TIMESTAMP -> data.put(column.name(), "2026-11-25T02:44:00.123456Z");
-        case ENUM -> data.put(column.name(), column.allowed().get(0));
-      }
-    }
-    try {
-      return new Envelope(EventIds.next(), Timestamps.now(), "test-host", 4242L, EventValidator.fromJson(table, data));
-    } catch (InvalidEventException e) {
-      throw new AssertionError("sample rejected: " + e.getMessage(), e);
-    }
-  }
-
-  /** The n-th sample, tables round-robin. */
-  static Envelope mixed(long n) {
-    Table[] tables = Table.values();
-    return sample(tables[(int) (n % tables.length)], n);
-  }
-
   /** One spool line as the writer's spool writes it, with its newline. */
   static byte[] line(Envelope envelope) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -82,7 +51,7 @@ final class TestSpool {
     List<Envelope> envelopes = new ArrayList<>(count);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (long n = first; n < first + count; n++) {
-      Envelope envelope = mixed(n);
+      Envelope envelope = SampleEvents.mixed(n);
       envelopes.add(envelope);
       out.writeBytes(line(envelope));
     }

@@ -131,7 +131,7 @@ public final class EnvelopeCodec {
     try {
       root = JsonText.parse(bytes, offset, length);
     } catch (JsonProcessingException e) {
-      throw new InvalidEventException(null, null, "not valid JSON: " + e.getOriginalMessage());
+      throw new InvalidEventException(null, null, "not valid JSON: " + JsonText.describe(e));
     } catch (IOException e) {
       throw new InvalidEventException(null, null, "unreadable: " + e.getMessage());
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,7 +40,7 @@ public final class EventValidator {
         .orElseThrow(
             () ->
                 new InvalidEventException(
-                    name, null, "unknown table (tables: " + Table.names() + ")"));
+                    name, null, "unknown table" + suggestion(Table.didYouMean(name)) + "(tables: " + Table.names() + ")"));
   }
 
   /** Checks an event built in Java (the typed {@code record*} methods). */
@@ -273,12 +274,15 @@ public final class EventValidator {
   }
 
   private static InvalidEventException unknownField(Table table, String name) {
-    StringBuilder fields = new StringBuilder();
-    for (Column c : table.columns()) {
-      fields.append(fields.length() == 0 ? "" : ", ").append(c.name());
-    }
+    List<String> fields = table.columns().stream().map(Column::name).toList();
     return new InvalidEventException(
-        table.sqlName(), abbreviate(name), "unknown field (fields: " + fields + ")");
+        table.sqlName(), abbreviate(name),
+        "unknown field" + suggestion(NearestName.didYouMean(name, fields)) + "(fields: " + String.join(", ", fields) + ")");
+  }
+
+  /** " " when there is no suggestion, else {@code ", did you mean 'x'? "}. */
+  private static String suggestion(String didYouMean) {
+    return didYouMean.isEmpty() ? " " : ", " + didYouMean;
   }
 
   private static InvalidEventException wrongType(Table table, Column column, String expected, JsonNode got) {

@@ -113,6 +113,16 @@ public enum Table {
     return Arrays.stream(values()).map(Table::sqlName).sorted().collect(Collectors.joining(", "));
   }
 
+  /** {@code "did you mean 'TABLE'? "} for the table nearest to a mistyped name, or "" ({@link NearestName}). */
+  public static String didYouMean(String name) {
+    return NearestName.didYouMean(name, BY_NAME.keySet());
+  }
+
+  /** What a command says of a table name that is none: the nearest table, then every table. */
+  public static String unknownTableMessage(String name) {
+    return "unknown table " + name + "; " + didYouMean(name) + "the tables are: " + names();
+  }
+
   /**
    * Builds this table's record from values already checked against {@link #columns()} (one per
    * column, in order). Callers validate first: {@link EventValidator} is the only producer.

@@ -137,20 +137,4 @@ public final class ErrorSpool {
     }
     return out.append('"').toString();
   }
-
-  /** The spool files in {@code logs/}, oldest day first. */
-  public static java.util.List<Path> files(Home home) throws IOException {
-    if (!Files.isDirectory(home.logsDir())) {
-      return java.util.List.of();
-    }
-    try (var stream = Files.list(home.logsDir())) {
-      return stream
-          .filter(p -> {
-            String n = p.getFileName().toString();
-            return n.startsWith(Home.SPOOL_PREFIX) && n.endsWith(Home.SPOOL_SUFFIX) && Files.isRegularFile(p);
-          })
-          .sorted()
-          .toList();
-    }
-  }
 }

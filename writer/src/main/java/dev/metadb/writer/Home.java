@@ -7,6 +7,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The home directory and every path in it. One place names the files, so every stage agrees.
@@ -27,6 +30,10 @@ import java.time.ZoneOffset;
  *
  * <p>Directories are created owner-only (0700), files 0600 ({@link PrivateFiles}): events can hold
  * message bodies and commands. Nothing inside the home is reached through a symbolic link.
+ *
+ * <p>It also LISTS them: {@link #slotDirs()} and {@link #spoolFilesIn} are the only listings of
+ * writer slots and spool files, so status, verify, hints, the ingester and replay see the same
+ * files in the same order.
  */
 public record Home(Path dir) {
   public static final String ENV = "METADB_HOME";
@@ -34,6 +41,8 @@ public record Home(Path dir) {
   public static final String SPOOL_SUFFIX = ".jsonl";
   static final String LINK_REFUSED = "is a symbolic link; metadb never follows links in its home: remove it";
   public static final String INBOX_SUFFIX = ".jsonl";
+  /** A Chronicle cycle file's suffix ({@code 20261125F.cq4}). */
+  public static final String CYCLE_FILE_SUFFIX = ".cq4";
 
   public Home {
     dir = dir.toAbsolutePath().normalize();
@@ -88,6 +97,33 @@ public record Home(Path dir) {
     }
   }
 
+  /**
+   * The writer slots: the {@code queue/slot-NN} directories, in slot order; none when there is no
+   * queue yet. A stray entry under a slot's name that is not a directory is not a slot.
+   */
+  public List<Path> slotDirs() throws IOException {
+    return slotDirsIn(queueDir());
+  }
+
+  /** The slots of a queue directory, also one moved out of its home; see {@link #slotDirs()}. */
+  public static List<Path> slotDirsIn(Path queueDir) throws IOException {
+    if (!Files.isDirectory(queueDir)) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(queueDir)) {
+      return list.filter(p -> slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p))
+          .sorted(Comparator.comparingInt((Path p) -> slotNumber(p.getFileName().toString())))
+          .toList();
+    }
+  }
+
+  /** Whether a slot holds a cycle file yet: a writer creates the first on its first append. */
+  public static boolean hasCycleFile(Path slotDir) throws IOException {
+    try (Stream<Path> list = Files.list(slotDir)) {
+      return list.anyMatch(p -> p.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX));
+    }
+  }
+
   public Path metaDb() {
     return dir.resolve("meta.db");
   }
@@ -107,6 +143,27 @@ public record Home(Path dir) {
   /** Today's spool file (UTC date). */
   public Path spoolFileToday() {
     return spoolFile(LocalDate.now(ZoneOffset.UTC));
+  }
+
+  /** The spool files in {@code logs/}, oldest first; none when there is no logs directory. */
+  public List<Path> spoolFiles() throws IOException {
+    return Files.isDirectory(logsDir()) ? spoolFilesIn(logsDir()) : List.of();
+  }
+
+  /**
+   * The spool files directly in {@code dir} (regular files named {@code meta-db-errors-*.jsonl}),
+   * oldest first: by name, which is by date, since names carry the UTC date as YYYY-MM-DD.
+   */
+  public static List<Path> spoolFilesIn(Path dir) throws IOException {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.filter(p -> {
+            String name = p.getFileName().toString();
+            return name.startsWith(SPOOL_PREFIX) && name.endsWith(SPOOL_SUFFIX) && Files.isRegularFile(p);
+          })
+          .map(p -> p.toAbsolutePath().normalize())
+          .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()))
+          .toList();
+    }
   }
 
   public Path replayedDir() {

@@ -20,7 +20,7 @@ class EventValidatorTest {
   @Test
   void unknownTableListsTheTables() {
     String message = assertThrows(InvalidEventException.class, () -> EventValidator.table("mesages")).getMessage();
-    assertTrue(message.startsWith("mesages: unknown table (tables: "), message);
+    assertTrue(message.startsWith("mesages: unknown table, did you mean 'messages'? (tables: "), message);
     assertTrue(message.contains("messages") && message.contains("iroh_events"), message);
   }
 
@@ -80,7 +80,8 @@ class EventValidatorTest {
 
   @Test
   void unknownFieldListsTheFields() throws Exception {
-    assertEquals("ticks.sorce: unknown field (fields: source, detail_json)", reject("ticks", "{\"sorce\":\"w\"}"));
+    assertEquals("ticks.sorce: unknown field, did you mean 'source'? (fields: source, detail_json)", reject("ticks", "{\"sorce\":\"w\"}"));
+    assertEquals("ticks.zzz: unknown field (fields: source, detail_json)", reject("ticks", "{\"zzz\":\"w\"}"));
   }
 
   @Test

@@ -62,7 +62,7 @@ class ConcurrentFullDiskTest {
         Set<String> inQueue = QueueContents.read(home).stream().map(Envelope::eventId).collect(Collectors.toSet());
         assertEquals(queued, inQueue, "the queue holds exactly the events acknowledged as queued");
         Set<String> inSpool = new HashSet<>();
-        for (Path f : ErrorSpool.files(home)) {
+        for (Path f : home.spoolFiles()) {
           for (String line : Files.readAllLines(f)) {
             inSpool.add(EnvelopeCodec.decode(line.getBytes(StandardCharsets.UTF_8)).eventId());
           }

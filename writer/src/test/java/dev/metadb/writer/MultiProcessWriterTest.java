@@ -81,7 +81,7 @@ class MultiProcessWriterTest {
     assertTrue(Files.list(home.queueDir()).filter(Files::isDirectory).count() <= 2, "slot cap respected");
     assertEquals(queued, QueueContents.read(home).size());
     long spoolLines = 0;
-    for (Path f : ErrorSpool.files(home)) {
+    for (Path f : home.spoolFiles()) {
       spoolLines += Files.readAllLines(f).size();
     }
     assertEquals(spooled, spoolLines);

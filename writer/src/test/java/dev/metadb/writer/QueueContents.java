@@ -4,11 +4,9 @@ import dev.metadb.event.Envelope;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -20,14 +18,19 @@ public final class QueueContents {
 
   public static List<Envelope> read(Home home) throws IOException, InvalidEventException {
     List<Envelope> all = new ArrayList<>();
-    if (!Files.isDirectory(home.queueDir())) {
-      return all;
+    for (byte[] entry : entries(home.queueDir())) {
+      all.add(EnvelopeCodec.decode(entry));
     }
-    List<Path> slots;
-    try (Stream<Path> s = Files.list(home.queueDir())) {
-      slots = s.filter(Files::isDirectory).filter(p -> Home.slotNumber(p.getFileName().toString()) >= 0).sorted().toList();
-    }
-    for (Path slot : slots) {
+    return all;
+  }
+
+  /** The raw entries of every slot of {@code queueDir} (also one moved out of its home). */
+  public static List<byte[]> entries(Path queueDir) throws IOException {
+    List<byte[]> all = new ArrayList<>();
+    for (Path slot : Home.slotDirsIn(queueDir)) {
+      if (!Home.hasCycleFile(slot)) {
+        continue;
+      }
       try (SingleChronicleQueue queue = ChronicleSettings.openForReading(slot);
           ExcerptTailer tailer = queue.createTailer()) {
         while (true) {
@@ -38,7 +41,7 @@ public final class QueueContents {
             Bytes<?> bytes = dc.wire().bytes();
             byte[] entry = new byte[(int) bytes.readRemaining()];
             bytes.read(entry);
-            all.add(EnvelopeCodec.decode(entry));
+            all.add(entry);
           }
         }
       }

@@ -43,7 +43,7 @@ class SpoolFallbackTest {
       assertEquals("writer", line.at("/spool/stage").asText());
       assertTrue(line.at("/spool/reason").asText().contains("not a directory"), line.toString());
     }
-    for (String raw : Files.readAllLines(ErrorSpool.files(home).get(0))) {
+    for (String raw : Files.readAllLines(home.spoolFiles().get(0))) {
       Envelope e = EnvelopeCodec.decode(raw.getBytes(StandardCharsets.UTF_8));
       assertTrue(results.containsKey(e.eventId()));
     }
@@ -102,7 +102,7 @@ class SpoolFallbackTest {
       }
       assertEquals(0, p.waitFor());
     }
-    List<String> raw = Files.readAllLines(ErrorSpool.files(home).get(0));
+    List<String> raw = Files.readAllLines(home.spoolFiles().get(0));
     assertEquals(16000, raw.size());
     Set<String> ids = new HashSet<>();
     for (String line : raw) {
@@ -129,7 +129,7 @@ class SpoolFallbackTest {
 
   private static List<JsonNode> spoolLines(Home home) throws Exception {
     List<JsonNode> all = new ArrayList<>();
-    for (Path f : ErrorSpool.files(home)) {
+    for (Path f : home.spoolFiles()) {
       for (String line : Files.readAllLines(f)) {
         all.add(JSON.readTree(line));
       }

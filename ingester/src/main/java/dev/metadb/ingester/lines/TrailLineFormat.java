@@ -55,7 +55,7 @@ public final class TrailLineFormat implements LineFormat {
     try {
       line = JsonText.parse(bytes, offset, length);
     } catch (JsonProcessingException e) {
-      throw new InvalidEventException(table.sqlName(), null, "not valid JSON: " + e.getOriginalMessage());
+      throw new InvalidEventException(table.sqlName(), null, "not valid JSON: " + JsonText.describe(e));
     } catch (IOException e) {
       throw new InvalidEventException(table.sqlName(), null, "unreadable: " + e.getMessage());
     }

@@ -1,14 +1,7 @@
-package dev.metadb.ingester;
+package dev.metadb.event;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.metadb.event.Column;
-import dev.metadb.event.Envelope;
-import dev.metadb.event.EventIds;
-import dev.metadb.event.EventValidator;
-import dev.metadb.event.InvalidEventException;
-import dev.metadb.event.Table;
-import dev.metadb.event.Timestamps;
 import java.time.Instant;
 
 /**
@@ -16,10 +9,10 @@ import java.time.Instant;
  * {@code {"n":n}}, integer n, boolean n odd, the table's first enum value, a timestamp), built
  * through the validator like any decoded event.
  */
-public final class TestEvents {
+public final class SampleEvents {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private TestEvents() {}
+  private SampleEvents() {}
 
   public static Envelope sample(Table table, long n) {
     ObjectNode data = JSON.createObjectNode();

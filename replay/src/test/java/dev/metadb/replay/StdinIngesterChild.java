@@ -7,11 +7,11 @@ import dev.metadb.writer.Home;
 import java.nio.file.Path;
 
 /**
- * The real ingester in its own JVM: {@code IngesterChild HOME [BATCH_SIZE]}. Runs until its
+ * The real ingester in its own JVM: {@code StdinIngesterChild HOME [BATCH_SIZE]}. Runs until its
  * standard input closes, then prints {@code stats <inserted> <spooled> <retries>}. Its log lines go to stderr.
  */
-public final class IngesterChild {
-  private IngesterChild() {}
+public final class StdinIngesterChild {
+  private StdinIngesterChild() {}
 
   public static void main(String[] args) throws Exception {
     IngestOptions options = IngestOptions.DEFAULTS;

@@ -1,6 +1,5 @@
-package dev.metadb.ingester;
+package dev.metadb.writer;
 
-import dev.metadb.writer.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +15,7 @@ import java.util.function.Predicate;
 /**
  * A child JVM ({@link ChildJvm}: this test classpath, Chronicle's flags) whose stdout and stderr
  * are collected line by line as they come, so a chatty child never blocks on a full pipe, with
- * waits on what it printed. Shared with the command module's tests through the ingester's
+ * waits on what it printed. Shared with every module's tests through the writer's
  * test-jar.
  */
 public final class Child implements AutoCloseable {

@@ -17,10 +17,10 @@ import java.util.Random;
  * moment a reader held a lock the writer needed shows up as a failed commit instead of a wait.
  * Prints {@code commits=N busy=B max_commit_ms=M} when it stops.
  *
- * <p>Usage: {@code WriterChild META_DB STOP_FILE}
+ * <p>Usage: {@code CommitLoopChild META_DB STOP_FILE}
  */
-public final class WriterChild {
-  private WriterChild() {}
+public final class CommitLoopChild {
+  private CommitLoopChild() {}
 
   public static void main(String[] args) throws Exception {
     Path metaDb = Path.of(args[0]);
