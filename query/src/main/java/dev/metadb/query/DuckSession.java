@@ -43,6 +43,12 @@ final class DuckSession implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** DuckDB's message when a query scans a registered stream a second time. */
   static final String STREAM_RELEASED = "This stream has been released";
+  /**
+   * System property capping DuckDB's memory in this process (DuckDB's default: 80 % of RAM), in
+   * DuckDB's units ({@code 512MB}, {@code 2GB}); set it with {@code METADB_JAVA_OPTS=-D...}.
+   * Nothing spills to disk, so a query that needs more fails with DuckDB's out-of-memory message.
+   */
+  static final String MEMORY_LIMIT_PROPERTY = "metadb.duckdb.memoryLimit";
   /** The view a copied table is filled from; not a name a user can reach (tables are checked). */
   private static final String COPY_SOURCE_PREFIX = "metadb_stream_";
 
@@ -80,6 +86,10 @@ final class DuckSession implements AutoCloseable {
       // No spilling to disk: DuckDB's default spill directory is .tmp in the working directory,
       // outside the home; a query over the memory limit fails instead of writing there.
       st.execute("SET temp_directory = ''");
+      String memoryLimit = System.getProperty(MEMORY_LIMIT_PROPERTY, "").strip();
+      if (!memoryLimit.isEmpty()) {
+        st.execute("SET memory_limit = " + literal(memoryLimit));
+      }
       if (allowedDir != null) {
         st.execute("SET allowed_directories = [" + literal(allowedDir + "/") + "]");
       }
