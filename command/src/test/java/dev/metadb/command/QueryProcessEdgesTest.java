@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Timestamps;
-import dev.metadb.ingester.Child;
+import dev.metadb.writer.Child;
 import dev.metadb.store.Schema;
 import dev.metadb.writer.ChildJvm;
 import java.nio.charset.StandardCharsets;
