@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.Timestamps;
-import dev.metadb.writer.Child;
 import dev.metadb.store.Schema;
+import dev.metadb.writer.Child;
 import dev.metadb.writer.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

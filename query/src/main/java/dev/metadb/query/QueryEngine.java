@@ -230,22 +230,10 @@ public final class QueryEngine implements AutoCloseable {
 
   @Override
   public void close() throws QueryException {
-    QueryException failure = null;
-    try {
-      duck.close();
+    try (allocator; duck) {
+      // closes DuckDB, then the Arrow memory it read from, whatever either throws
     } catch (SQLException e) {
-      failure = QueryException.failure("cannot close the SQL engine: " + e.getMessage(), e);
-    }
-    try {
-      allocator.close();
-    } catch (RuntimeException e) {
-      if (failure == null) {
-        throw e;
-      }
-      failure.addSuppressed(e);
-    }
-    if (failure != null) {
-      throw failure;
+      throw QueryException.failure("cannot close the SQL engine: " + e.getMessage(), e);
     }
   }
 }

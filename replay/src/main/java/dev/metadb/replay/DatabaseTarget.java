@@ -85,16 +85,8 @@ final class DatabaseTarget implements ReplayTarget {
 
   @Override
   public void close() throws SQLException {
-    try {
-      inserter.close();
-    } catch (SQLException e) {
-      try {
-        db.close();
-      } catch (SQLException second) {
-        e.addSuppressed(second);
-      }
-      throw e;
+    try (db; inserter) {
+      // closes the inserter's statements, then the database, whatever either throws
     }
-    db.close();
   }
 }
