@@ -108,16 +108,17 @@ class MetricsTest {
       Map<String, Double> samples;
       while (true) {
         samples = parse(http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
-        if (samples.getOrDefault("metadb_retention_deleted_rows_total", 0.0) == 49) {
+        if (samples.getOrDefault("metadb_retention_deleted_rows_total", 0.0) == 49
+            && samples.get("metadb_lag_entries{source=\"files\"}") == 0) {
           break;
         }
         assertTrue(System.nanoTime() < deadline, "retention deleted " + samples.get("metadb_retention_deleted_rows_total")
-            + " rows; " + ingest.err());
+            + " rows, inbox lines waiting " + samples.get("metadb_lag_entries{source=\"files\"}") + "; " + ingest.err());
         Thread.sleep(200);
       }
       assertEquals(50.0, samples.get("metadb_events_ingested_total{table=\"ticks\"}"));
       assertEquals(1.0, count("SELECT count(*) FROM ticks"), "all but the newest expired row are gone (tail relies on it)");
-      assertEquals(0.0, samples.get("metadb_lag_entries{source=\"files\"}"));
+      assertEquals(0.0, samples.get("metadb_lag_seconds{source=\"files\"}"));
     }
   }
 
