@@ -1,6 +1,5 @@
 package dev.metadb.command;
 
-import dev.metadb.ingester.IngestLock;
 import dev.metadb.ingester.IngestStatus;
 import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.writer.Home;
@@ -8,29 +7,38 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 
-/** The note a query prints when its answer may look stale because no ingester is running. */
+/**
+ * The notes a query prints when its answer may look stale: events that wait for an ingester that
+ * is not running (queue entries, inbox and trail lines: {@code metadb ingest}), and spooled lines
+ * that wait for {@code metadb replay} (an ingester never applies those). Each says how many and
+ * what to run; with nothing waiting there is no note. A home that cannot be read gets no note:
+ * the query itself says what is wrong.
+ */
 final class NoIngesterNote {
   private NoIngesterNote() {}
 
-  /**
-   * Queries read meta.db only: when no ingester runs on a home whose queue has slots or whose
-   * inbox has lines not yet applied, recent events are probably still waiting there, and the
-   * result would look stale without a word.
-   */
   static void printIfNoIngester(Home home, PrintWriter err) {
+    IngestStatus status;
     try {
-      if (IngestLock.holder(home).isPresent() || (home.slotDirs().isEmpty() && !hasPendingLines(home))) {
-        return;
-      }
-    } catch (IOException | SQLException | MetaDatabaseException e) {
+      status = IngestStatus.waiting(home);
+    } catch (IOException | SQLException | MetaDatabaseException | RuntimeException e) {
       return;
     }
-    err.println("metadb: note: no ingester is running on " + home.dir()
-        + "; events recorded since it last ran are still in the queue or the inbox, not in meta.db.");
-    err.println("  hint: " + Hints.pasteable("run `metadb ingest` (or `metadb ingest --once` to catch up and exit)"));
+    long queued = status.lagEntries();
+    if (queued > 0 && status.ingesterPid().isEmpty()) {
+      err.println("metadb: note: no ingester is running on " + home.dir() + "; " + events(queued)
+          + " waiting in the queue or the inbox " + (queued == 1 ? "is" : "are") + " not in meta.db yet.");
+      err.println("  hint: " + Hints.pasteable("run `metadb ingest` (or `metadb ingest --once` to catch up and exit)"));
+    }
+    long spooled = status.spoolPendingLines();
+    if (spooled > 0) {
+      err.println("metadb: note: " + events(spooled) + " in the spool (" + home.logsDir() + ") "
+          + (spooled == 1 ? "is" : "are") + " not in meta.db yet.");
+      err.println("  hint: " + Hints.pasteable("run `metadb replay` to apply them"));
+    }
   }
 
-  private static boolean hasPendingLines(Home home) throws IOException, SQLException, MetaDatabaseException {
-    return IngestStatus.files(home).stream().anyMatch(f -> f.pendingLines() > 0);
+  private static String events(long n) {
+    return n + (n == 1 ? " event" : " events");
   }
 }

@@ -96,7 +96,7 @@ final class PrometheusMetrics implements IngestMetrics, AutoCloseable {
         }))
         .register(registry);
     GaugeWithCallback.builder().name("metadb_spool_lines").help("Lines in the error spool files waiting for metadb replay")
-        .callback(cb -> state().ifPresent(s -> cb.call(s.status().spoolFiles().values().stream().mapToLong(Long::longValue).sum())))
+        .callback(cb -> state().ifPresent(s -> cb.call(s.status().spoolPendingLines())))
         .register(registry);
     GaugeWithCallback.builder().name("metadb_quarantine_lines").help("Lines in logs/quarantine (could not be applied)")
         .callback(cb -> state().ifPresent(s -> cb.call(s.quarantineLines()))).register(registry);

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -94,11 +95,17 @@ final class StatusCommand implements Callable<Integer> {
       node.put("retired", slot.retired());
       node.put("oldest_pending", slot.oldestPending() == null ? null : Timestamps.format(slot.oldestPending()));
     }
-    ObjectNode spool = root.putObject("spool_files");
-    s.spoolFiles().forEach(spool::put);
-    ArrayNode files = root.putArray("files");
-    for (IngestStatus.FileStatus file : s.files()) {
-      ObjectNode node = files.addObject();
+    // Spool file name to lines replay has still to apply; "spool" has the applied ones too.
+    ObjectNode spoolFiles = root.putObject("spool_files");
+    s.spool().forEach(file -> spoolFiles.put(file.file().getFileName().toString(), file.pendingLines()));
+    putFiles(root.putArray("spool"), s.spool(), now);
+    putFiles(root.putArray("files"), s.files(), now);
+    return root;
+  }
+
+  private static void putFiles(ArrayNode array, List<IngestStatus.FileStatus> files, Instant now) {
+    for (IngestStatus.FileStatus file : files) {
+      ObjectNode node = array.addObject();
       node.put("file", file.file().toString());
       node.put("kind", file.kind());
       node.put("size", file.size());
@@ -108,7 +115,6 @@ final class StatusCommand implements Callable<Integer> {
       node.put("lines_quarantined", file.linesQuarantined());
       node.put("lag_seconds", file.lag(now).toMillis() / 1000.0);
     }
-    return root;
   }
 
   private static void printText(IngestStatus s, Instant now, PrintWriter out) {
@@ -134,8 +140,11 @@ final class StatusCommand implements Callable<Integer> {
             slot.retired(), slot.slot());
       }
     }
-    out.printf("spool files   %d%n", s.spoolFiles().size());
-    s.spoolFiles().forEach((name, lines) -> out.printf("  %s  %d lines%n", name, lines));
+    out.printf("spool files   %d, %d lines still to replay%n", s.spool().size(), s.spoolPendingLines());
+    for (IngestStatus.FileStatus file : s.spool()) {
+      out.printf("  %s  %d lines still to replay; %d already applied, %d quarantined%n",
+          file.file().getFileName(), file.pendingLines(), file.linesApplied(), file.linesQuarantined());
+    }
     out.printf("inbox/trails  %d files%n", s.files().size());
     for (IngestStatus.FileStatus file : s.files()) {
       String name = file.kind().equals("inbox") ? "inbox/" + file.file().getFileName() : file.file().toString();

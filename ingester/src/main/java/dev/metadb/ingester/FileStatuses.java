@@ -29,9 +29,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@link FileStatus} of every inbox file and tailed trail, for {@code metadb status}: the
- * ledger rows (read-only) against the files as they are now. A row counts for a file when its
- * inode is the file's (a file replaced under the same name has no row yet).
+ * The {@link FileStatus} of every inbox file and tailed trail, and of every spool file in the
+ * home's logs directory, for {@code metadb status}: the ledger rows (read-only) against the files
+ * as they are now. A row counts for a file when its inode is the file's (a file replaced under the
+ * same name has no row yet). A spool file's pending lines are the ones replay has still to apply;
+ * the ones it applied stay in the file until it moves to logs/replayed/ (never while it may still
+ * be appended to: today's).
  */
 final class FileStatuses {
   private static final Pattern TS = Pattern.compile("\"ts_utc\"\\s*:\\s*\"([^\"]{1,40})\"");
@@ -41,24 +44,7 @@ final class FileStatuses {
   private FileStatuses() {}
 
   static List<FileStatus> read(Home home) throws IOException, SQLException, MetaDatabaseException {
-    Map<String, Row> rows = new HashMap<>();
-    if (Files.isRegularFile(home.metaDb())) {
-      try (MetaDatabase db = MetaDatabase.openReadOnly(home.metaDb());
-          Statement statement = db.connection().createStatement();
-          ResultSet rs = statement.executeQuery(
-              "SELECT file, identity, byte_offset, lines_applied, lines_quarantined, updated_at FROM replay_ledger"
-                  + " WHERE instr(file, '#') = 0")) {
-        while (rs.next()) {
-          Row row = new Row(rs.getString(1), FileIdentity.parse(rs.getString(2)).inode(), rs.getLong(3), rs.getLong(4),
-              rs.getLong(5), rs.getString(6));
-          rows.put(row.file(), row);
-        }
-      } catch (SQLException e) {
-        if (!String.valueOf(e.getMessage()).contains("no such table")) {
-          throw e;
-        }
-      }
-    }
+    Map<String, Row> rows = ledgerRows(home);
     List<FileStatus> files = new ArrayList<>();
     FileKind kind = FileKind.inbox(home);
     Path inbox = kind.dir();
@@ -79,6 +65,40 @@ final class FileStatuses {
     }
     files.sort((a, b) -> a.file().compareTo(b.file()));
     return files;
+  }
+
+  /** The spool files directly in the home's logs directory, by name (kind {@code spool}). */
+  static List<FileStatus> spool(Home home) throws IOException, SQLException, MetaDatabaseException {
+    Map<String, Row> rows = ledgerRows(home);
+    List<FileStatus> files = new ArrayList<>();
+    for (Path file : home.spoolFiles()) {
+      Path absolute = file.toAbsolutePath().normalize();
+      add(files, absolute, "spool", rows.get(absolute.toString()));
+    }
+    return files;
+  }
+
+  /** The ledger's rows by file (none before meta.db or its ledger exist). */
+  private static Map<String, Row> ledgerRows(Home home) throws IOException, SQLException, MetaDatabaseException {
+    Map<String, Row> rows = new HashMap<>();
+    if (Files.isRegularFile(home.metaDb())) {
+      try (MetaDatabase db = MetaDatabase.openReadOnly(home.metaDb());
+          Statement statement = db.connection().createStatement();
+          ResultSet rs = statement.executeQuery(
+              "SELECT file, identity, byte_offset, lines_applied, lines_quarantined, updated_at FROM replay_ledger"
+                  + " WHERE instr(file, '#') = 0")) {
+        while (rs.next()) {
+          Row row = new Row(rs.getString(1), FileIdentity.parse(rs.getString(2)).inode(), rs.getLong(3), rs.getLong(4),
+              rs.getLong(5), rs.getString(6));
+          rows.put(row.file(), row);
+        }
+      } catch (SQLException e) {
+        if (!String.valueOf(e.getMessage()).contains("no such table")) {
+          throw e;
+        }
+      }
+    }
+    return rows;
   }
 
   private static void add(List<FileStatus> files, Path file, String kind, Row row) throws IOException {

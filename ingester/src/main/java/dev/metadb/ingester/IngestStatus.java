@@ -7,9 +7,7 @@ import dev.metadb.store.MetaDatabase;
 import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.writer.ChronicleSettings;
 import dev.metadb.writer.Home;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -37,7 +35,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * @param slots one entry per writer slot
  * @param ingesterPid the pid holding the ingest lock; empty when no ingester runs (-1: running,
  *     pid unknown)
- * @param spoolFiles spool file name to line count, oldest first
+ * @param spool one entry per spool file in the home's logs directory, by name: lines replay has
+ *     still to apply (pending) apart from those it applied or quarantined
  * @param files one entry per inbox file and per tailed trail file
  */
 public record IngestStatus(
@@ -46,14 +45,15 @@ public record IngestStatus(
     Map<String, Long> rows,
     List<SlotStatus> slots,
     OptionalLong ingesterPid,
-    Map<String, Long> spoolFiles,
+    List<FileStatus> spool,
     List<FileStatus> files) {
 
   /**
-   * One inbox file, or one trail file the ingester tails (a ledger row outside {@code logs/}).
+   * One inbox file, one trail file the ingester tails (a ledger row outside {@code logs/}), or
+   * one spool file.
    *
    * @param file its path
-   * @param kind {@code inbox} or {@code trail}
+   * @param kind {@code inbox}, {@code trail} or {@code spool}
    * @param size its size in bytes now
    * @param pendingBytes bytes after the last applied line (a partial last line included)
    * @param pendingLines complete lines after the last applied line
@@ -122,6 +122,11 @@ public record IngestStatus(
         .orElse(Duration.ZERO);
   }
 
+  /** Spooled lines {@code metadb replay} has still to apply. */
+  public long spoolPendingLines() {
+    return spool.stream().mapToLong(FileStatus::pendingLines).sum();
+  }
+
   /** The most recent checkpoint commit over all slots, or null. */
   public String lastCheckpointAt() {
     return slots.stream().map(SlotStatus::checkpointAt).filter(t -> t != null).max(String::compareTo).orElse(null);
@@ -137,6 +142,18 @@ public record IngestStatus(
 
   /** Reads the status of {@code home}. */
   public static IngestStatus read(Home home) throws IOException, SQLException, MetaDatabaseException {
+    return read(home, true);
+  }
+
+  /**
+   * What waits to reach meta.db and nothing else: as {@link #read}, without counting the rows of
+   * every table (a full scan of each), so {@link #rows} is empty. For notes beside a query.
+   */
+  public static IngestStatus waiting(Home home) throws IOException, SQLException, MetaDatabaseException {
+    return read(home, false);
+  }
+
+  private static IngestStatus read(Home home, boolean countRows) throws IOException, SQLException, MetaDatabaseException {
     OptionalLong version = OptionalLong.empty();
     Map<String, Long> rows = new LinkedHashMap<>();
     Map<String, CheckpointStore.Checkpoint> checkpoints = Map.of();
@@ -144,7 +161,7 @@ public record IngestStatus(
       try (MetaDatabase db = MetaDatabase.openReadOnly(home.metaDb())) {
         version = OptionalLong.of(db.schemaVersion());
         if (db.schemaVersion() > 0) {
-          for (Table table : Table.values()) {
+          for (Table table : countRows ? Table.values() : new Table[0]) {
             rows.put(table.sqlName(), count(db, table.sqlName()));
           }
           checkpoints = CheckpointStore.load(db.connection());
@@ -160,11 +177,8 @@ public record IngestStatus(
       CheckpointStore.Checkpoint checkpoint = checkpoints.get(name);
       slots.add(slotStatus(name, dir, checkpoint));
     }
-    Map<String, Long> spool = new LinkedHashMap<>();
-    for (Path file : home.spoolFiles()) {
-      spool.put(file.getFileName().toString(), lines(file));
-    }
-    return new IngestStatus(home.dir(), version, rows, slots, IngestLock.holder(home), spool, FileStatuses.read(home));
+    return new IngestStatus(
+        home.dir(), version, rows, slots, IngestLock.holder(home), FileStatuses.spool(home), FileStatuses.read(home));
   }
 
   private static long count(MetaDatabase db, String table) throws SQLException {
@@ -239,20 +253,5 @@ public record IngestStatus(
         lag,
         oldest,
         reason);
-  }
-
-  private static long lines(Path file) throws IOException {
-    long lines = 0;
-    byte[] buffer = new byte[64 * 1024];
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        for (int i = 0; i < n; i++) {
-          if (buffer[i] == '\n') {
-            lines++;
-          }
-        }
-      }
-    }
-    return lines;
   }
 }

@@ -226,7 +226,7 @@ class IngesterTest {
     assertEquals(7, status.lagEntries());
     assertTrue(status.slots().get(0).oldestPending() != null);
     assertTrue(status.lastCheckpointAt() != null);
-    assertEquals(List.of(1L), List.copyOf(status.spoolFiles().values()));
+    assertEquals(List.of(1L), status.spool().stream().map(IngestStatus.FileStatus::pendingLines).toList());
   }
 
   private static String append(SlotAppender appender, Envelope envelope) {
