@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 final class Failures implements IExecutionExceptionHandler, IParameterExceptionHandler {
   @Override
   public int handleExecutionException(Exception error, CommandLine commandLine, ParseResult parseResult) {
-    report(commandLine, error);
+    report(commandLine.getCommandSpec().qualifiedName(), commandLine.getErr(), error);
     return ExitCode.of(error);
   }
 
@@ -49,9 +49,9 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
     return ExitCode.USAGE;
   }
 
-  static void report(CommandLine commandLine, Throwable error) {
-    PrintWriter err = commandLine.getErr();
-    err.println(commandLine.getCommandSpec().qualifiedName() + ": " + message(error));
+  /** Prints {@code error} as {@code command: message}, then its hint if it has one. */
+  static void report(String command, PrintWriter err, Throwable error) {
+    err.println(command + ": " + message(error));
     String hint = hint(error);
     if (hint != null) {
       err.println("  hint: " + Hints.pasteable(hint));

@@ -74,8 +74,11 @@ final class RecordCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InvalidEventException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return execute(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** The command on its parsed options; {@link RecordMain}'s quick path calls it without picocli. */
+  int execute(PrintWriter out, PrintWriter err) throws IOException, InvalidEventException {
     Table t = EventValidator.table(table);
     if (stdin != null && !stdin.equals("-")) {
       throw CommandException.input("unexpected argument '" + stdin + "' (use - to read stdin)");

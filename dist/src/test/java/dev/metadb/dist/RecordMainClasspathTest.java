@@ -66,7 +66,7 @@ class RecordMainClasspathTest {
     Proc.Result badJson = record(Map.of(), "ticks", "--home", home.toString(), "--json", "{");
     assertEquals(2, badJson.exit(), badJson.err());
     assertEquals(1, badJson.err().strip().lines().count(), badJson.err());
-    assertTrue(badJson.err().startsWith("metadb record: ticks: "), badJson.err());
+    assertTrue(badJson.err().startsWith("metadb record: ticks --json: line 1, column 2: "), badJson.err());
 
     Proc.Result badOption = record(Map.of(), "ticks", "--nope");
     assertEquals(2, badOption.exit(), badOption.err());

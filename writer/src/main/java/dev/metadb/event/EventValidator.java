@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -29,13 +28,6 @@ public final class EventValidator {
   /** Streaming only (jackson-core): the record path never needs databind's heavier start-up. */
   static final JsonFactory FACTORY =
       JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build();
-
-  /** The tree-model mapper, created on first use by a path that parses whole documents. */
-  static final class Trees {
-    static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
-
-    private Trees() {}
-  }
 
   private EventValidator() {}
 
