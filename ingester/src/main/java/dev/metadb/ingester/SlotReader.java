@@ -3,6 +3,7 @@ package dev.metadb.ingester;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.writer.ChronicleSettings;
+import dev.metadb.writer.CycleFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
