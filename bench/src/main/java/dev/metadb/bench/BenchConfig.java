@@ -23,6 +23,10 @@ import java.util.List;
  * @param lagWriters writer processes for the end-to-end lag
  * @param lagRatePerWriter events per second each of them appends
  * @param lagMillis how long they append
+ * @param lagSaturatedRatePerWriter events per second each writer appends in the saturated run
+ * @param steadyWriterCounts long-lived writer processes per row of the steady-state table
+ * @param steadyMillis how long each of them writes as fast as it can, timed
+ * @param steadyWarmupMillis untimed writes before that, so the timed ones run compiled code
  */
 record BenchConfig(
     boolean quick,
@@ -41,15 +45,21 @@ record BenchConfig(
     List<Integer> appendThreads,
     int lagWriters,
     int lagRatePerWriter,
-    long lagMillis) {
+    long lagMillis,
+    int lagSaturatedRatePerWriter,
+    List<Integer> steadyWriterCounts,
+    long steadyMillis,
+    long steadyWarmupMillis) {
 
   static BenchConfig fullRun() {
     return new BenchConfig(false, List.of(1, 4, 8, 16, 32), 500, 8, 20_000, 250, 30, 30, 5,
-        1_000_000, 1_000, 200_000, 20_000, List.of(1, 4), 8, 100, 15_000);
+        1_000_000, 1_000, 200_000, 20_000, List.of(1, 4), 8, 100, 15_000, 2_500,
+        List.of(1, 8, 32), 20_000, 3_000);
   }
 
   static BenchConfig quickRun() {
     return new BenchConfig(true, List.of(2), 50, 1, 1_500, 250, 1, 10, 2,
-        10_000, 1_000, 5_000, 1_000, List.of(2), 1, 50, 1_500);
+        10_000, 1_000, 5_000, 1_000, List.of(2), 1, 50, 1_500, 500,
+        List.of(2), 1_000, 300);
   }
 }

@@ -41,11 +41,11 @@ public final class BenchMain implements Callable<Integer> {
   Path work;
 
   @Option(names = "--only", split = ",", paramLabel = "NAME",
-      description = "run only these benchmarks: writers, inbox, reads, coldwarm, append, lag, throughput, replay, query, retention, lake")
+      description = "run only these benchmarks: writers, steady, inbox, reads, coldwarm, append, lag, throughput, replay, query, retention, lake")
   List<String> only;
 
   static List<Benchmark> all() {
-    return List.of(new ConcurrentWritersBench(), new InboxWritersBench(), new ReadsUnderLoadBench(), new ColdWarmBench(),
+    return List.of(new ConcurrentWritersBench(), new SteadyStateBench(), new InboxWritersBench(), new ReadsUnderLoadBench(), new ColdWarmBench(),
         new AppendLatencyBench(), new EndToEndLagBench(), new ThroughputBench(), new ReplayThroughputBench(), new QueryScaleBench(),
         new RetentionSoakBench(), new LakeBench());
   }

@@ -14,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * --mode writes   open the sink once, then write and time each write:
  *                 --count N writes, or as many as fit in --duration-ms D;
  *                 --tables messages | messages,clone_dispatches (one event of each per round);
- *                 --rate R rounds per second (0: as fast as it can).
+ *                 --rate R rounds per second (0: as fast as it can);
+ *                 --warmup-ms W: first W ms of untimed writes as fast as it can (counted as
+ *                 stored, not timed), so the timed writes run compiled code.
  * --mode warm     --warmup W untimed then --iterations N timed rounds of open, one write, close.
  * common          --sink metadb|sqlite|file  --home DIR  --writer-id K  --report FILE
  *                 --go-file F: after opening, create F.ready-K and wait until F exists, so the
@@ -71,6 +73,11 @@ public final class BenchWriter {
     }
     long openNanos = System.nanoTime() - openStart;
     awaitGo(args, writerId);
+
+    long warmupNanos = TimeUnit.MILLISECONDS.toNanos(args.number("warmup-ms", 0));
+    for (long warmStart = System.nanoTime(); System.nanoTime() - warmStart < warmupNanos; seq++) {
+      tally.untimed(sink.write(EventMix.message(seq)));
+    }
 
     long start = System.nanoTime();
     long periodNanos = rate > 0 ? 1_000_000_000L / rate : 0;
@@ -129,6 +136,10 @@ public final class BenchWriter {
 
     void count(WriteOutcome outcome, long nanos) {
       latencies.add(nanos);
+      untimed(outcome);
+    }
+
+    void untimed(WriteOutcome outcome) {
       switch (outcome.kind()) {
         case STORED -> stored++;
         case SPOOLED -> spooled++;

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * Issue 3's end-to-end lag: writer processes append at a steady rate (well under the ingester's
  * capacity, so this is the lag of a healthy system, not a backlog) and a {@link CommitWatcher}
  * polling every 2 ms measures append to committed, visible row. Baseline: the same writers
- * inserting straight into SQLite, whose lag is their own commit wait.
+ * inserting straight into SQLite, whose lag is their own commit wait. Then metadb again with the
+ * writers at a rate that keeps the machine's cores busy (saturated): its p99 is set against the
+ * quiet metadb p99 (issue 13: within 5x).
  */
 final class EndToEndLagBench implements Benchmark {
   private static final long POLL_MILLIS = 2;
@@ -22,20 +24,35 @@ final class EndToEndLagBench implements Benchmark {
     return "lag";
   }
 
-  private record Run(SinkKind kind, long attempted, LatencyStats lag) {}
+  private record Run(SinkKind kind, int ratePerWriter, long attempted, LatencyStats lag, double cpuBusy) {
+    boolean saturated(BenchConfig cfg) {
+      return ratePerWriter != cfg.lagRatePerWriter();
+    }
+
+    String label(BenchConfig cfg) {
+      return kind.label + (saturated(cfg) ? ", saturated" : "");
+    }
+  }
 
   @Override
   public List<ResultTable> run(BenchContext ctx) throws Exception {
     List<Run> runs = new ArrayList<>();
-    runs.add(runOnce(ctx, SinkKind.DIRECT_SQLITE));
-    runs.add(runOnce(ctx, SinkKind.METADB));
-    runs.add(runOnce(ctx, SinkKind.INBOX));
+    BenchConfig cfg = ctx.config();
+    runs.add(runOnce(ctx, SinkKind.DIRECT_SQLITE, cfg.lagRatePerWriter()));
+    runs.add(runOnce(ctx, SinkKind.METADB, cfg.lagRatePerWriter()));
+    runs.add(runOnce(ctx, SinkKind.METADB, cfg.lagSaturatedRatePerWriter()));
+    runs.add(runOnce(ctx, SinkKind.INBOX, cfg.lagRatePerWriter()));
     return List.of(table(ctx, runs));
   }
 
-  private Run runOnce(BenchContext ctx, SinkKind kind) throws Exception {
+  /** How long the warm-up writes: a tenth of the measured run. */
+  private static long warmupMillis(BenchConfig cfg) {
+    return cfg.lagMillis() / 10;
+  }
+
+  private Run runOnce(BenchContext ctx, SinkKind kind, int rate) throws Exception {
     BenchConfig cfg = ctx.config();
-    System.err.printf("  %s: %d writers x %d events/s for %d ms%n", kind.label, cfg.lagWriters(), cfg.lagRatePerWriter(), cfg.lagMillis());
+    System.err.printf("  %s: %d writers x %d events/s for %d ms%n", kind.label, cfg.lagWriters(), rate, cfg.lagMillis());
     Path home = ctx.freshDir("lag-" + kind.cliName);
     Path db = home.resolve("meta.db");
     IngesterProcess ingester = null;
@@ -47,22 +64,26 @@ final class EndToEndLagBench implements Benchmark {
       }
       try (RowCounter rows = RowCounter.await(db, Duration.ofSeconds(30), null)) {
         CommitWatcher watcher = new CommitWatcher(rows.connection(), Table.MESSAGES.sqlName());
-        // Warm-up: one event per writer, so the writer slots exist and the ingester tails them, as
-        // in a system that has been running; their rows are not measured.
+        // Warm-up: the same writers at the same rate for a while, so the writer slots exist, the
+        // ingester tails them and its code is compiled, as in a system that has been running (a
+        // cold ingester's first thousand entries run in the interpreter, at about 1 ms each on a
+        // loaded machine); their rows are not measured.
         WriterFleet.Result warm = WriterFleet.start(ctx, "lag-warmup-" + kind.cliName, cfg.lagWriters(), k -> List.of(
             "--mode", "writes", "--sink", kind.cliName, "--home", home.toString(), "--tables", "messages",
-            "--count", "1")).await(Duration.ofMinutes(2));
+            "--duration-ms", Long.toString(warmupMillis(cfg)), "--rate", Integer.toString(rate))).await(Duration.ofMinutes(2));
         if (ingester != null && ingester.awaitRows(List.of(Table.MESSAGES), warm.stored(), Duration.ofSeconds(60)) < 0) {
           throw new IllegalStateException(kind.label + ": warm-up rows did not land");
         }
         watcher.skipVisible();
+        MachineCpu cpuStart = MachineCpu.read();
         WriterFleet fleet = WriterFleet.start(ctx, "lag-" + kind.cliName, cfg.lagWriters(), k -> List.of(
             "--mode", "writes", "--sink", kind.cliName, "--home", home.toString(), "--tables", "messages",
-            "--duration-ms", Long.toString(cfg.lagMillis()), "--rate", Integer.toString(cfg.lagRatePerWriter())));
+            "--duration-ms", Long.toString(cfg.lagMillis()), "--rate", Integer.toString(rate)));
         while (fleet.running()) {
           watcher.poll();
           TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         }
+        double cpuBusy = MachineCpu.read().busySince(cpuStart);
         WriterFleet.Result written = fleet.await(Duration.ofMinutes(1));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (watcher.seen() < written.stored() && System.nanoTime() < deadline) {
@@ -72,7 +93,7 @@ final class EndToEndLagBench implements Benchmark {
         if (watcher.seen() != written.stored()) {
           throw new IllegalStateException(kind.label + ": " + watcher.seen() + " rows visible of " + written.stored() + " stored");
         }
-        return new Run(kind, written.attempted(), LatencyStats.ofNanos(watcher.lagNanos()));
+        return new Run(kind, rate, written.attempted(), LatencyStats.ofNanos(watcher.lagNanos()), cpuBusy);
       }
     } finally {
       if (ingester != null) {
@@ -85,29 +106,46 @@ final class EndToEndLagBench implements Benchmark {
   private static ResultTable table(BenchContext ctx, List<Run> runs) {
     BenchConfig cfg = ctx.config();
     var t = ResultTable.builder("end-to-end-lag", "End-to-end lag: append to committed row")
-        .description("Issue 3: " + cfg.lagWriters() + " writer processes each append " + cfg.lagRatePerWriter()
-            + " `messages` events/s for " + cfg.lagMillis() / 1000.0 + " s. A reader polls meta.db every " + POLL_MILLIS
+        .description("Issues 3 and 13: " + cfg.lagWriters() + " writer processes each append " + cfg.lagRatePerWriter()
+            + " `messages` events/s for " + cfg.lagMillis() / 1000.0 + " s; then, saturated, " + cfg.lagSaturatedRatePerWriter()
+            + " events/s each. A reader polls meta.db every " + POLL_MILLIS
             + " ms for new rows; lag = when a row first became visible - its `ts_utc` (stamped by the writer). A warm-up "
-            + "round (one event per writer, not measured) first creates the writer slots and lets the ingester find them, "
-            + "as in a running system. "
-            + "**Baseline:** " + SinkKind.DIRECT_SQLITE.label + ", where a row is visible once its own insert commits. "
-            + "**metadb:** append to the queue, the ingester batches and commits. **metadb inbox:** append one line "
-            + "to an inbox file (`Inbox`, one write(), what `metadb record` and the bash/python functions do); the "
-            + "ingester finds it, tails it and commits.")
-        .columns("Topology", "Writers", "Events", "P50 ms", "P99 ms", "Max ms", "P99 vs baseline");
+            + "round (the same writers at the same rate for " + warmupMillis(cfg) / 1000.0 + " s, not measured) first "
+            + "creates the writer slots and lets the ingester find them and compile its code, as in a running system. "
+            + "*CPU busy* is the whole machine's (both cores, whoever used them) during the "
+            + "writes, from /proc/stat. "
+            + "**Baseline:** " + SinkKind.DIRECT_SQLITE.label + ", where a row is visible once its own insert commits; "
+            + "for the saturated run, metadb's own quiet run. "
+            + "**metadb:** append to the queue, the ingester (default options) batches and commits. **metadb inbox:** "
+            + "append one line to an inbox file (`Inbox`, one write(), what `metadb record` and the bash/python "
+            + "functions do); the ingester finds it, tails it and commits.")
+        .columns("Topology", "Writers", "Events/s per writer", "Events", "CPU busy", "P50 ms", "P99 ms", "Max ms", "P99 vs baseline");
     Run base = runs.get(0);
+    Run quiet = null;
     for (Run r : runs) {
-      t.row(r.kind().label, Cells.count(cfg.lagWriters()), Cells.count(r.attempted()), Cells.ms(r.lag().medianMs()),
-          Cells.ms(r.lag().p99Ms()), Cells.ms(r.lag().maxMs()), r == base ? "1x" : Cells.ratio(r.lag().p99Ms(), base.lag().p99Ms()));
-      if (r.kind() == SinkKind.METADB) {
-        t.note("Target (issue 3), metadb lag p99 under 200 ms: " + Cells.ms(r.lag().p99Ms()) + " ms: "
-            + Cells.verdict(r.lag().p99Ms() < 200) + ".");
+      Run against = r.saturated(cfg) && quiet != null ? quiet : base;
+      t.row(r.label(cfg), Cells.count(cfg.lagWriters()), Cells.count(r.ratePerWriter()), Cells.count(r.attempted()),
+          Double.isNaN(r.cpuBusy()) ? "" : Math.round(r.cpuBusy() * 100) + " %",
+          Cells.ms(r.lag().medianMs()), Cells.ms(r.lag().p99Ms()), Cells.ms(r.lag().maxMs()),
+          r == base ? "1x" : Cells.ratio(r.lag().p99Ms(), against.lag().p99Ms()));
+      if (r.kind() == SinkKind.METADB && !r.saturated(cfg)) {
+        quiet = r;
+        t.note("Target (issue 13), metadb lag p99 under 100 ms at " + cfg.lagRatePerWriter() + " events/s per writer: "
+            + Cells.ms(r.lag().p99Ms()) + " ms: " + Cells.verdict(r.lag().p99Ms() < 100) + ".");
+      } else if (r.kind() == SinkKind.METADB && quiet != null) {
+        double ratio = r.lag().p99Ms() / quiet.lag().p99Ms();
+        boolean quietMet = quiet.lag().p99Ms() < 100;
+        t.note("Target (issue 13), saturated metadb lag p99 within 5x of the quiet run's: " + Cells.ms(r.lag().p99Ms())
+            + " ms, " + Cells.ratio(r.lag().p99Ms(), quiet.lag().p99Ms()) + ": "
+            + (quietMet ? Cells.verdict(ratio <= 5) : "**NOT met** (the quiet run missed its own target, so the ratio proves nothing)")
+            + ".");
       }
       if (r.kind() == SinkKind.INBOX) {
         t.note("Target (issue 12), inbox append to committed row p99 under 100 ms: " + Cells.ms(r.lag().p99Ms()) + " ms: "
             + Cells.verdict(r.lag().p99Ms() < 100) + ".");
       }
     }
+    t.note("Load average when the table was written: " + RunInfo.loadAverage() + ".");
     return t.build();
   }
 }

@@ -35,6 +35,11 @@ final class IngesterProcess implements AutoCloseable {
     }
   }
 
+  /** The ingester's peak resident set so far (VmHWM), in bytes; -1 where /proc is missing. */
+  long peakRssBytes() {
+    return PeakRss.of(process.pid());
+  }
+
   RowCounter rows() {
     return rows;
   }

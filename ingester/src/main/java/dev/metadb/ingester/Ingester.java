@@ -27,9 +27,15 @@ import java.util.function.Consumer;
  *         commit it: rows and every touched source's checkpoint in one transaction
  *                    (retried with capped backoff on busy / full / I/O, see BatchWriter)
  *     else if nothing was taken: housekeeping (WAL checkpoint, retention) if nothing is
- *        uncommitted, then pause 1..10 ms (never past the batch's maxLatency)
+ *        uncommitted, then pause: 1 ms while anything was taken in the last HOT second,
+ *        else 1..10 ms, growing (never past the batch's maxLatency)
  *   until stopped, or (drain) until nothing more is ready and nothing is uncommitted
  * </pre>
+ *
+ * <p>LAG. A Chronicle append is a write into a shared memory map, which no file notification
+ * reports, so the loop polls. While events flow it polls every millisecond, so an entry waits at
+ * most about 1 ms to be seen and maxLatency (default 2 ms) to be committed; after a quiet second
+ * it backs off to 10 ms between polls, so an idle ingester costs about 100 wake-ups a second.
  *
  * <p>EXACTLY ONCE. Rows and checkpoints commit in one transaction; a restart resumes every
  * source after its checkpoint ({@link Source}); INSERT OR IGNORE on event_id absorbs any re-read.
@@ -44,10 +50,12 @@ public final class Ingester implements AutoCloseable {
    * How often the discoveries run: a new writer slot or inbox file is found within this (the
    * issue asks for 100 ms). Listing at most 64 slot directories and the inbox, and re-hashing
    * each open file's first 4 KiB, costs well under a millisecond. Between scans, an open file
-   * costs one fstat per loop iteration (every 1 to 10 ms when idle).
+   * costs one fstat per loop iteration (every 1 ms while events flow, up to 10 ms when idle).
    */
   static final long RESCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long MAX_IDLE_PAUSE_MILLIS = 10;
+  /** How long after the last entry taken the loop keeps polling every millisecond. */
+  static final long HOT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final IngestOptions options;
   private final IngestLock lock;
@@ -113,6 +121,7 @@ public final class Ingester implements AutoCloseable {
       db = MetaDatabase.open(home.metaDb(), log);
       ingester = new Ingester(home, options, log, lock, db);
       ingester.writer.metrics(metrics);
+      ingester.housekeeping.metrics(metrics);
       ingester.discover(true);
       return ingester;
     } catch (IOException | SQLException | MetaDatabaseException | IngestException | RuntimeException e) {
@@ -167,6 +176,7 @@ public final class Ingester implements AutoCloseable {
     long maxLatencyNanos = options.maxLatency().toNanos();
     long nextRescan = System.nanoTime() + RESCAN_NANOS;
     long idlePauseMillis = 1;
+    long lastTakenNanos = System.nanoTime();
     sources.of(SlotReader.class).forEach(SlotReader::adoptByCurrentThread);
     housekeeping.sweep(sources);
     while (true) {
@@ -192,16 +202,18 @@ public final class Ingester implements AutoCloseable {
         break;
       }
       if (taken > 0) {
+        lastTakenNanos = now;
         idlePauseMillis = 1;
         continue;
       }
-      long pause = idlePauseMillis;
+      boolean hot = now - lastTakenNanos < HOT_NANOS;
+      long pause = hot ? 1 : idlePauseMillis;
       if (batch.isEmpty()) {
         housekeeping.idle(sources, now);
       } else {
         pause = Math.max(1, Math.min(pause, TimeUnit.NANOSECONDS.toMillis(maxLatencyNanos - batch.ageNanos(now))));
       }
-      if (pause(pause)) {
+      if (pause(pause) && !hot) {
         idlePauseMillis = Math.min(MAX_IDLE_PAUSE_MILLIS, idlePauseMillis * 2);
       }
     }

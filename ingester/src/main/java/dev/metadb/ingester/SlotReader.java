@@ -3,6 +3,7 @@ package dev.metadb.ingester;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.writer.ChronicleSettings;
+import dev.metadb.writer.CycleFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,10 @@ final class SlotReader implements Source {
   private long nextHeader = -1;
   /** When the tailer last ran dry and the store was checked for damage (0: not since the last entry). */
   private long checkedAtNanos;
+  /** The cycle whose store and file {@link #damageAhead} keeps open (-1: none). */
+  private int checkedCycle = -1;
+  private SingleChronicleQueueStore checkedStore;
+  private CycleFileReader checkedFile;
 
   private SlotReader(
       String name, Path dir, SingleChronicleQueue queue, Object identity, Long checkpoint, Consumer<String> damage) {
@@ -253,6 +258,9 @@ final class SlotReader implements Source {
     nextCycle = queue.rollCycle().toCycle(index);
     nextHeader = CycleFileReader.align4(end);
     checkedAtNanos = 0;
+    if (checkedCycle >= 0 && checkedCycle != nextCycle) {
+      unwatch();
+    }
   }
 
   /** The index of the last entry taken (committed or not), or null when none. */
@@ -274,40 +282,73 @@ final class SlotReader implements Source {
     if (cycle < 0 || cycle == Integer.MAX_VALUE) {
       return null;
     }
+    if (cycle != checkedCycle && !watch(cycle)) {
+      return null;
+    }
+    long written = checkedStore.writePosition();
+    CycleFileReader reader = checkedFile;
+    long at = nextHeader >= 0 ? nextHeader : reader.firstDataPosition();
+    int header = reader.intAt(at);
+    if (header == CycleFileReader.END_OF_DATA) {
+      return null;
+    }
+    boolean sound = header != 0 && (header & CycleFileReader.NOT_COMPLETE) == 0;
+    if (written >= at && !sound) {
+      return reader.where(at) + ": the header where the next entry starts is "
+          + (header == 0 ? "zero" : "marked incomplete (0x" + Integer.toHexString(header) + ")")
+          + " but the writer completed entries up to byte " + written + " after it; Chronicle cannot read past it,"
+          + " and what the salvage cannot read between the two is lost";
+    }
+    int last = reader.intAt(written);
+    if (written > 0 && written < at && (last == 0 || (last & CycleFileReader.NOT_COMPLETE) != 0)) {
+      return reader.where(written) + ": the last entry the writer completed has a "
+          + (last == 0 ? "zero" : "damaged") + " header";
+    }
+    return null;
+  }
+
+  /**
+   * Keeps {@code cycle}'s store and file open for {@link #damageAhead}, so a check costs a few
+   * positional reads, not a store acquisition (the check runs each time the tailer runs dry after
+   * reading). False when the cycle has no file or store yet.
+   */
+  private boolean watch(int cycle) throws IOException {
+    unwatch();
     Path file = new CycleFiles(queue.rollCycle()).fileOf(dir, cycle);
     if (!Files.exists(file)) {
-      return null;
+      return false;
     }
-    long written;
     SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
     if (store == null) {
-      return null;
+      return false;
     }
     try {
-      written = store.writePosition();
-    } finally {
+      checkedFile = new CycleFileReader(file, line -> {});
+    } catch (IOException e) {
       queue.closeStore(store);
+      throw e;
     }
-    try (CycleFileReader reader = new CycleFileReader(file, line -> {})) {
-      long at = nextHeader >= 0 ? nextHeader : reader.firstDataPosition();
-      int header = reader.intAt(at);
-      if (header == CycleFileReader.END_OF_DATA) {
-        return null;
-      }
-      boolean sound = header != 0 && (header & CycleFileReader.NOT_COMPLETE) == 0;
-      if (written >= at && !sound) {
-        return reader.where(at) + ": the header where the next entry starts is "
-            + (header == 0 ? "zero" : "marked incomplete (0x" + Integer.toHexString(header) + ")")
-            + " but the writer completed entries up to byte " + written + " after it; Chronicle cannot read past it,"
-            + " and what the salvage cannot read between the two is lost";
-      }
-      int last = reader.intAt(written);
-      if (written > 0 && written < at && (last == 0 || (last & CycleFileReader.NOT_COMPLETE) != 0)) {
-        return reader.where(written) + ": the last entry the writer completed has a "
-            + (last == 0 ? "zero" : "damaged") + " header";
-      }
-      return null;
+    checkedStore = store;
+    checkedCycle = cycle;
+    return true;
+  }
+
+  /** Lets go of the watched cycle (the tailer moved on, or the reader closes). */
+  private void unwatch() {
+    if (checkedStore != null) {
+      queue.closeStore(checkedStore);
+      checkedStore = null;
     }
+    if (checkedFile != null) {
+      try {
+        checkedFile.close();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } finally {
+        checkedFile = null;
+      }
+    }
+    checkedCycle = -1;
   }
 
   /** Retires the slot for {@code reason}, reports it, and reads on from the salvage. */
@@ -317,6 +358,7 @@ final class SlotReader implements Source {
     damage.accept(line);
     SlotRetirement.retire(dir, reason);
     salvage = new SlotSalvage(dir, lastTaken(), queue.rollCycle(), damage);
+    unwatch();
     tailer.close();
     return salvaged();
   }
@@ -381,6 +423,7 @@ final class SlotReader implements Source {
   @Override
   public void close() {
     try {
+      unwatch();
       tailer.close();
       if (salvage != null) {
         salvage.close();
