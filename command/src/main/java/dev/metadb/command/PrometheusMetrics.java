@@ -76,11 +76,25 @@ final class PrometheusMetrics implements IngestMetrics, AutoCloseable {
     retries = Counter.builder().name("metadb_retries_total").help("Batches retried, by cause").labelNames("cause").register(registry);
     deletedRows = Counter.builder().name("metadb_retention_deleted_rows_total").help("Expired rows deleted by retention").register(registry);
     deletedFiles = Counter.builder().name("metadb_retention_deleted_files_total").help("Finished files and ingested cycle files deleted by retention").register(registry);
-    GaugeWithCallback.builder().name("metadb_queue_lag_entries").help("Queue entries and inbox/trail lines not yet ingested")
-        .callback(cb -> state().ifPresent(s -> cb.call(s.status().lagEntries()))).register(registry);
-    GaugeWithCallback.builder().name("metadb_queue_lag_seconds").help("How long the oldest not-yet-ingested queue entry or inbox/trail line has waited")
+    GaugeWithCallback.builder().name("metadb_lag_entries")
+        .help("Events not yet ingested: queue entries (source=queue) and complete inbox/trail lines (source=files)")
+        .labelNames("source")
+        .callback(cb -> state().ifPresent(s -> {
+          for (IngestStatus.Waiting where : IngestStatus.Waiting.values()) {
+            cb.call(s.status().lagEntries(where), label(where));
+          }
+        }))
+        .register(registry);
+    GaugeWithCallback.builder().name("metadb_lag_seconds")
+        .help("How long the oldest event not yet ingested has waited, by source (queue, files)")
         .unit(Unit.SECONDS)
-        .callback(cb -> state().ifPresent(s -> cb.call(s.status().lag(s.at()).toMillis() / 1000.0))).register(registry);
+        .labelNames("source")
+        .callback(cb -> state().ifPresent(s -> {
+          for (IngestStatus.Waiting where : IngestStatus.Waiting.values()) {
+            cb.call(s.status().lag(where, s.at()).toMillis() / 1000.0, label(where));
+          }
+        }))
+        .register(registry);
     GaugeWithCallback.builder().name("metadb_spool_lines").help("Lines in the error spool files waiting for metadb replay")
         .callback(cb -> state().ifPresent(s -> cb.call(s.status().spoolPendingLines())))
         .register(registry);
@@ -186,6 +200,10 @@ final class PrometheusMetrics implements IngestMetrics, AutoCloseable {
       }
       return java.util.Optional.of(state);
     }
+  }
+
+  private static String label(IngestStatus.Waiting where) {
+    return where.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static long quarantineLines(Path dir) throws IOException {

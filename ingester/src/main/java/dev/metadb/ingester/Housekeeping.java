@@ -33,6 +33,7 @@ final class Housekeeping {
   private final MetaDatabase db;
   private final Retention retention;
   private final RowRetention rows;
+  private IngestMetrics metrics = IngestMetrics.NONE;
   private final Home home;
   private final Consumer<String> log;
   private boolean walDirty;
@@ -65,10 +66,18 @@ final class Housekeeping {
     expireRows(ROW_RETENTION_BUDGET);
   }
 
+  /** Where retention's deletions are counted; set once, before the loop starts. */
+  void metrics(IngestMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   /** Row retention ({@link RowRetention}) for about {@code budget}; a failure waits for the next idle moment. */
   private void expireRows(Duration budget) {
     try {
-      rows.runIdle(budget);
+      long deleted = rows.runIdle(budget);
+      if (deleted > 0) {
+        metrics.retentionDeletedRows(deleted);
+      }
     } catch (SQLException e) {
       log.accept("retention: deleting expired rows failed (will retry): " + e.getMessage());
     }
@@ -109,6 +118,9 @@ final class Housekeeping {
       log.accept("retention: cannot read the policies (will retry): " + e.getMessage());
     }
     filesDeleted += deleted;
+    if (deleted > 0) {
+      metrics.retentionDeletedFiles(deleted);
+    }
   }
 
   private boolean checkpointWal() {

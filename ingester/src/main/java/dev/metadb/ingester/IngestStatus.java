@@ -86,18 +86,37 @@ public record IngestStatus(
       String slot, OptionalLong checkpointIndex, String checkpointAt, long lagEntries, Instant oldestPending,
       String retired) {}
 
+  /** Where events wait for ingest: the writer slots' queues, or the inbox files and trails. */
+  public enum Waiting { QUEUE, FILES }
+
   /**
    * Events waiting for ingest: queue entries after each slot's checkpoint plus complete lines not
    * yet applied in every inbox file and trail (a line that will be quarantined counts too).
    */
   public long lagEntries() {
-    return slots.stream().mapToLong(SlotStatus::lagEntries).sum() + files.stream().mapToLong(FileStatus::pendingLines).sum();
+    return lagEntries(Waiting.QUEUE) + lagEntries(Waiting.FILES);
+  }
+
+  /** Events waiting in one kind of source. */
+  public long lagEntries(Waiting where) {
+    return where == Waiting.QUEUE
+        ? slots.stream().mapToLong(SlotStatus::lagEntries).sum()
+        : files.stream().mapToLong(FileStatus::pendingLines).sum();
   }
 
   /** How long the oldest event waiting for ingest (queue entry or file line) has waited; zero when none. */
   public Duration lag(Instant now) {
-    return Stream.concat(slots.stream().map(SlotStatus::oldestPending), files.stream().map(FileStatus::oldestPending))
-        .filter(t -> t != null)
+    Duration queue = lag(Waiting.QUEUE, now);
+    Duration files = lag(Waiting.FILES, now);
+    return queue.compareTo(files) >= 0 ? queue : files;
+  }
+
+  /** How long the oldest event waiting in one kind of source has waited; zero when none. */
+  public Duration lag(Waiting where, Instant now) {
+    Stream<Instant> oldest = where == Waiting.QUEUE
+        ? slots.stream().map(SlotStatus::oldestPending)
+        : files.stream().map(FileStatus::oldestPending);
+    return oldest.filter(t -> t != null)
         .min(Instant::compareTo)
         .map(t -> Duration.between(t, now).isNegative() ? Duration.ZERO : Duration.between(t, now))
         .orElse(Duration.ZERO);
@@ -119,6 +138,11 @@ public record IngestStatus(
    */
   public static List<FileStatus> files(Home home) throws IOException, SQLException, MetaDatabaseException {
     return FileStatuses.read(home);
+  }
+
+  /** The spool files of {@code home} with the lines replay has still to apply (no queue is opened). */
+  public static List<FileStatus> spool(Home home) throws IOException, SQLException, MetaDatabaseException {
+    return FileStatuses.spool(home);
   }
 
   /** Reads the status of {@code home}. */

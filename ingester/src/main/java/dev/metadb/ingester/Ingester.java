@@ -121,6 +121,7 @@ public final class Ingester implements AutoCloseable {
       db = MetaDatabase.open(home.metaDb(), log);
       ingester = new Ingester(home, options, log, lock, db);
       ingester.writer.metrics(metrics);
+      ingester.housekeeping.metrics(metrics);
       ingester.discover(true);
       return ingester;
     } catch (IOException | SQLException | MetaDatabaseException | IngestException | RuntimeException e) {

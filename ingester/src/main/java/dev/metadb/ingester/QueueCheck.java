@@ -1,6 +1,7 @@
 package dev.metadb.ingester;
 
 import dev.metadb.writer.ChronicleSettings;
+import dev.metadb.writer.CycleFiles;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.Files;

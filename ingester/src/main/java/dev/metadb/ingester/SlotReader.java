@@ -3,17 +3,20 @@ package dev.metadb.ingester;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.InvalidEventException;
 import dev.metadb.writer.ChronicleSettings;
+import dev.metadb.writer.CycleFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.SQLException;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -83,6 +86,10 @@ final class SlotReader implements Source {
   private long nextHeader = -1;
   /** When the tailer last ran dry and the store was checked for damage (0: not since the last entry). */
   private long checkedAtNanos;
+  /** The cycle whose store and file {@link #damageAhead} keeps open (-1: none). */
+  private int checkedCycle = -1;
+  private SingleChronicleQueueStore checkedStore;
+  private CycleFileReader checkedFile;
 
   private SlotReader(
       String name, Path dir, SingleChronicleQueue queue, Object identity, Long checkpoint, Consumer<String> damage) {
@@ -253,6 +260,9 @@ final class SlotReader implements Source {
     nextCycle = queue.rollCycle().toCycle(index);
     nextHeader = CycleFileReader.align4(end);
     checkedAtNanos = 0;
+    if (checkedCycle >= 0 && checkedCycle != nextCycle) {
+      unwatch();
+    }
   }
 
   /** The index of the last entry taken (committed or not), or null when none. */
@@ -274,25 +284,26 @@ final class SlotReader implements Source {
     if (cycle < 0 || cycle == Integer.MAX_VALUE) {
       return null;
     }
-    Path file = new CycleFiles(queue.rollCycle()).fileOf(dir, cycle);
-    if (!Files.exists(file)) {
-      return null;
-    }
-    long written;
-    SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
-    if (store == null) {
-      return null;
-    }
-    try {
-      written = store.writePosition();
-    } finally {
-      queue.closeStore(store);
-    }
-    try (CycleFileReader reader = new CycleFileReader(file, line -> {})) {
-      long at = nextHeader >= 0 ? nextHeader : reader.firstDataPosition();
+    long at = nextHeader;
+    while (true) {
+      if (cycle != checkedCycle && !watch(cycle)) {
+        return null;
+      }
+      long written = checkedStore.writePosition();
+      CycleFileReader reader = checkedFile;
+      if (at < 0) {
+        at = reader.firstDataPosition();
+      }
       int header = reader.intAt(at);
       if (header == CycleFileReader.END_OF_DATA) {
-        return null;
+        // The tailer moved on to the next cycle: look where its first entry should be.
+        int next = nextCycleAfter(cycle);
+        if (next < 0) {
+          return null;
+        }
+        cycle = next;
+        at = -1;
+        continue;
       }
       boolean sound = header != 0 && (header & CycleFileReader.NOT_COMPLETE) == 0;
       if (written >= at && !sound) {
@@ -310,6 +321,60 @@ final class SlotReader implements Source {
     }
   }
 
+  /** The first cycle after {@code cycle} that has a file, or -1. */
+  private int nextCycleAfter(int cycle) {
+    try {
+      int next = queue.nextCycle(cycle, TailerDirection.FORWARD);
+      return next > cycle ? next : -1;
+    } catch (ParseException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Keeps {@code cycle}'s store and file open for {@link #damageAhead}, so a check costs a few
+   * positional reads, not a store acquisition (the check runs each time the tailer runs dry after
+   * reading). False when the cycle has no file or store yet.
+   */
+  private boolean watch(int cycle) throws IOException {
+    unwatch();
+    Path file = new CycleFiles(queue.rollCycle()).fileOf(dir, cycle);
+    if (!Files.exists(file)) {
+      return false;
+    }
+    SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+    if (store == null) {
+      return false;
+    }
+    try {
+      checkedFile = new CycleFileReader(file, line -> {});
+    } catch (IOException e) {
+      queue.closeStore(store);
+      throw e;
+    }
+    checkedStore = store;
+    checkedCycle = cycle;
+    return true;
+  }
+
+  /** Lets go of the watched cycle (the tailer moved on, or the reader closes). */
+  private void unwatch() {
+    if (checkedStore != null) {
+      queue.closeStore(checkedStore);
+      checkedStore = null;
+    }
+    if (checkedFile != null) {
+      try {
+        checkedFile.close();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } finally {
+        checkedFile = null;
+      }
+    }
+    checkedCycle = -1;
+  }
+
   /** Retires the slot for {@code reason}, reports it, and reads on from the salvage. */
   private PendingEntry startSalvage(String reason) throws IOException {
     String line = name + ": damaged: " + reason + ". Retired " + dir.getFileName()
@@ -317,6 +382,7 @@ final class SlotReader implements Source {
     damage.accept(line);
     SlotRetirement.retire(dir, reason);
     salvage = new SlotSalvage(dir, lastTaken(), queue.rollCycle(), damage);
+    unwatch();
     tailer.close();
     return salvaged();
   }
@@ -381,6 +447,7 @@ final class SlotReader implements Source {
   @Override
   public void close() {
     try {
+      unwatch();
       tailer.close();
       if (salvage != null) {
         salvage.close();

@@ -1,5 +1,6 @@
 package dev.metadb.ingester;
 
+import dev.metadb.writer.CycleFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

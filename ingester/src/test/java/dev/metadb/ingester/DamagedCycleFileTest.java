@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.metadb.event.SampleEvents;
+import dev.metadb.event.Table;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.RecordResult;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +141,92 @@ class DamagedCycleFileTest {
         damage, recorded.size(), recorded.keySet().stream().filter(landed::contains).count(),
         recorded.keySet().stream().filter(id -> !landed.contains(id) && spooledByWriter.contains(id)).count(),
         inUndecodable, lost);
+  }
+
+  @Test
+  void aRunningIngesterReportsTheDamageAndKeepsIngesting() throws Exception {
+    Home home = new Home(dir.resolve("home"));
+    Map<String, String> recorded = new LinkedHashMap<>();
+    try (MetaDb first = MetaDb.open(home.dir())) {
+      for (int i = 0; i < BEFORE; i++) {
+        record(first, "before-" + i, recorded);
+      }
+    }
+    Path cycle = IngesterTest.cycleFiles(home.slotDir(0)).get(0);
+    damage(cycle, Damage.ZEROED_HEADER, dataDocuments(cycle));
+    List<String> log = new CopyOnWriteArrayList<>();
+    try (Ingester ingester = Ingester.open(home, new IngestOptions(100, Duration.ofMillis(20), 7, false), log::add)) {
+      Thread loop = new Thread(() -> {
+        try {
+          ingester.run();
+        } catch (Exception e) {
+          log.add("run failed: " + e);
+        }
+      });
+      loop.start();
+      try (MetaDb writer = MetaDb.open(home.dir())) {
+        for (int i = 0; i < 4 * AFTER; i++) {
+          record(writer, "while-running-" + i, recorded);
+          Thread.sleep(50);
+        }
+        // Every event is a row, or (appended while its slot was being retired) spooled for replay.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!landedOrSpooled(home, recorded.keySet())) {
+          assertTrue(System.nanoTime() < deadline, "events neither landed nor spooled; log " + log);
+          Thread.sleep(20);
+        }
+      } finally {
+        ingester.stop();
+        loop.join();
+      }
+      assertEquals(1, ingester.damage().stream().filter(l -> l.startsWith("slot-00: damaged: ")).count(), ingester.damage().toString());
+      assertTrue(log.stream().noneMatch(l -> l.startsWith("run failed")), log.toString());
+    }
+  }
+
+  @Test
+  void damageAtTheStartOfTheNextCycleIsFoundToo() throws Exception {
+    Home home = new Home(dir.resolve("home"));
+    try (SlotAppender slot = SlotAppender.daysAgo(home, 0, 1)) {
+      for (int i = 0; i < 5; i++) {
+        slot.append(SampleEvents.sample(Table.TICKS, i));
+      }
+      slot.setDaysAgo(0);
+      for (int i = 5; i < 10; i++) {
+        slot.append(SampleEvents.sample(Table.TICKS, i));
+      }
+    }
+    List<Path> cycles = IngesterTest.cycleFiles(home.slotDir(0));
+    assertEquals(2, cycles.size(), cycles.toString());
+    Path today = cycles.get(1);
+    try (FileChannel ch = FileChannel.open(today, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.allocate(4), dataDocuments(today).get(0)[0]);
+    }
+    List<String> log = new CopyOnWriteArrayList<>();
+    try (Ingester ingester = Ingester.open(home, new IngestOptions(100, Duration.ofMillis(20), 7, false), log::add)) {
+      ingester.drain();
+      assertTrue(ingester.damage().stream().anyMatch(l -> l.startsWith("slot-00: damaged: " + today.getFileName())),
+          ingester.damage().toString());
+    }
+    assertEquals(10, Sql.count(home.metaDb(), "SELECT count(*) FROM ticks"), log.toString());
+  }
+
+  /** Whether every id is a ticks row or a line the writer spooled. */
+  private static boolean landedOrSpooled(Home home, Set<String> ids) throws Exception {
+    Set<String> seen = new HashSet<>();
+    try (var c = Sql.connect(home.metaDb()); var rs = c.createStatement().executeQuery("SELECT event_id FROM ticks")) {
+      while (rs.next()) {
+        seen.add(rs.getString(1));
+      }
+    }
+    Path spool = home.spoolFileToday();
+    for (String line : Files.exists(spool) ? Files.readAllLines(spool) : List.<String>of()) {
+      JsonNode node = JSON.readTree(line);
+      if (node.has("event_id")) {
+        seen.add(node.get("event_id").asText());
+      }
+    }
+    return seen.containsAll(ids);
   }
 
   private static void record(MetaDb writer, String source, Map<String, String> recorded) {

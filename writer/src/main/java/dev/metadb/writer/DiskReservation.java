@@ -8,11 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
  * Makes sure the disk blocks under the next appends exist before Chronicle writes into them.
@@ -58,8 +54,7 @@ final class DiskReservation implements AutoCloseable {
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect((int) CHUNK).asReadOnlyBuffer();
 
   private final Path dir;
-  private final RollCycle rollCycle;
-  private final DateTimeFormatter fileNames;
+  private final CycleFiles cycleFiles;
   private int cycle = Integer.MIN_VALUE;
   private volatile int preparedCycle = Integer.MIN_VALUE;
   private FileChannel file;
@@ -67,8 +62,7 @@ final class DiskReservation implements AutoCloseable {
 
   DiskReservation(Path dir, RollCycle rollCycle) {
     this.dir = dir;
-    this.rollCycle = rollCycle;
-    this.fileNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+    this.cycleFiles = new CycleFiles(rollCycle);
   }
 
   /** Backs the cycle file of {@code cycle} up to at least {@code end + HEADROOM}. */
@@ -102,7 +96,7 @@ final class DiskReservation implements AutoCloseable {
     }
     synchronized (this) {
       if (cycle != preparedCycle) {
-        precreate(cycleFile(cycle), CHUNK + HEADROOM);
+        precreate(cycleFiles.fileOf(dir, cycle), CHUNK + HEADROOM);
         preparedCycle = cycle;
       }
     }
@@ -145,14 +139,9 @@ final class DiskReservation implements AutoCloseable {
     }
   }
 
-  private Path cycleFile(int cycle) {
-    long startMillis = (long) cycle * rollCycle.lengthInMillis();
-    return dir.resolve(fileNames.format(Instant.ofEpochMilli(startMillis)) + SingleChronicleQueue.SUFFIX);
-  }
-
   private void switchTo(int newCycle) throws IOException {
     close();
-    Path cycleFile = cycleFile(newCycle);
+    Path cycleFile = cycleFiles.fileOf(dir, newCycle);
     file = PrivateFiles.open(cycleFile, StandardOpenOption.WRITE);
     cycle = newCycle;
     reservedUntil = 0;

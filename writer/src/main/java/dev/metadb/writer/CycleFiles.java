@@ -1,4 +1,4 @@
-package dev.metadb.ingester;
+package dev.metadb.writer;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -13,15 +13,16 @@ import net.openhft.chronicle.queue.RollCycle;
 /**
  * Maps a slot's cycle files to cycle numbers: a file is named by its cycle's start in UTC in the
  * roll cycle's format ({@code 20261125F.cq4} for FAST_DAILY), and cycle = start millis / cycle
- * length (metadb queues use epoch 0).
+ * length (metadb queues use epoch 0). The one namer of cycle files: the writer's disk reservation
+ * creates them by this name, the ingester, status and verify find them by it.
  */
-final class CycleFiles {
-  static final String SUFFIX = ".cq4";
+public final class CycleFiles {
+  public static final String SUFFIX = Home.CYCLE_FILE_SUFFIX;
 
   private final RollCycle rollCycle;
   private final DateTimeFormatter names;
 
-  CycleFiles(RollCycle rollCycle) {
+  public CycleFiles(RollCycle rollCycle) {
     this.rollCycle = rollCycle;
     this.names = new DateTimeFormatterBuilder()
         .appendPattern(rollCycle.format())
@@ -33,7 +34,7 @@ final class CycleFiles {
   }
 
   /** The cycle a file's name stands for, or -1 if the name is not a cycle file's. */
-  long cycleOf(File file) {
+  public long cycleOf(File file) {
     String name = file.getName();
     if (!name.endsWith(SUFFIX)) {
       return -1;
@@ -48,13 +49,13 @@ final class CycleFiles {
   }
 
   /** The file that holds {@code cycle} in {@code dir} (whether or not it exists). */
-  Path fileOf(Path dir, int cycle) {
+  public Path fileOf(Path dir, int cycle) {
     String name = names.format(java.time.Instant.ofEpochMilli((long) cycle * rollCycle.lengthInMillis()));
     return dir.resolve(name + SUFFIX);
   }
 
   /** When {@code cycle} ends, in epoch millis. */
-  long endMillis(long cycle) {
+  public long endMillis(long cycle) {
     return (cycle + 1) * rollCycle.lengthInMillis();
   }
 }
