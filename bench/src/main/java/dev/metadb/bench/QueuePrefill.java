@@ -53,10 +53,13 @@ public final class QueuePrefill {
     System.exit(0);
   }
 
-  /** Fills {@code home}'s slot 0 with {@code count} events, in a child JVM (the queue's flags). */
-  static void fill(BenchContext ctx, Path home, long count) throws IOException, InterruptedException {
-    JvmLauncher.runToEnd(ctx.jvm().command(QueuePrefill.class.getName(),
-        List.of("--home", home.toString(), "--count", Long.toString(count))), ctx.logFile("prefill"), "queue prefill");
+  /**
+   * Runs {@code prefill} (this class, or {@link InboxPrefill}, which takes the same arguments) on
+   * {@code home} for {@code count} events, in a child JVM with metadb's flags.
+   */
+  static void fill(BenchContext ctx, Class<?> prefill, Path home, long count) throws IOException, InterruptedException {
+    JvmLauncher.runToEnd(ctx.jvm().command(prefill.getName(),
+        List.of("--home", home.toString(), "--count", Long.toString(count))), ctx.logFile("prefill"), prefill.getSimpleName());
   }
 
   /**

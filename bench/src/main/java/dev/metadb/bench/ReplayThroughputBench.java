@@ -31,7 +31,7 @@ final class ReplayThroughputBench implements Benchmark {
     Path queueHome = ctx.freshDir("replay-ingest");
     Path spoolHome = ctx.freshDir("replay-spool");
     try {
-      QueuePrefill.fill(ctx, queueHome, lines);
+      QueuePrefill.fill(ctx, QueuePrefill.class, queueHome, lines);
       QueuePrefill.spool(new Home(spoolHome), lines);
       ThroughputReport ingest = IngestDrainProbe.measure(ctx, queueHome, "ingest", lines);
       ThroughputReport replay = IngestDrainProbe.measure(ctx, spoolHome, "replay", lines);

@@ -10,6 +10,9 @@ enum SinkKind {
   METADB("metadb", "metadb",
       "writers append through the writer library `MetaDb` (one Chronicle queue per writer slot); "
           + "`metadb ingest` drains the queues into meta.db"),
+  INBOX("inbox", "metadb inbox",
+      "writers append one record per event to `inbox/bench-DATE.jsonl` through the writer's `Inbox` "
+          + "(one O_APPEND write, no lock); `metadb ingest` tails the file"),
   DIRECT_SQLITE("sqlite", "direct SQLite (baseline)",
       "the seed's topology: each writer opens meta.db (WAL, synchronous=NORMAL, busy_timeout 10 s) "
           + "and inserts each event in its own transaction"),
@@ -30,6 +33,7 @@ enum SinkKind {
   EventSink open(Path home) throws Exception {
     return switch (this) {
       case METADB -> MetaDbSink.open(home);
+      case INBOX -> InboxSink.open(home);
       case DIRECT_SQLITE -> DirectSqliteSink.open(home);
       case FILE_APPEND -> FileAppendSink.open(home);
     };
@@ -41,6 +45,6 @@ enum SinkKind {
         return kind;
       }
     }
-    throw new IllegalArgumentException("unknown sink '" + name + "' (sinks: metadb, sqlite, file)");
+    throw new IllegalArgumentException("unknown sink '" + name + "' (sinks: metadb, inbox, sqlite, file)");
   }
 }

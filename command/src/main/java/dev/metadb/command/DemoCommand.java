@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -104,31 +105,32 @@ final class DemoCommand implements Callable<Integer> {
     List<Process> children = new ArrayList<>();
     AtomicLongArray recorded = new AtomicLongArray(writers);
     AtomicLongArray failed = new AtomicLongArray(writers);
-    try (Ingester ingester = Ingester.open(home, IngestOptions.DEFAULTS, line -> err.println("metadb ingest: " + line))) {
-      Thread loop = new Thread(() -> runQuietly(ingester, err), "metadb-demo-ingester");
+    // Every stderr line of the run, the ingester's and the writers' too, goes above the progress.
+    StatusLine progress = new StatusLine(err, StderrTerminal.isTerminal());
+    try (Ingester ingester = Ingester.open(home, IngestOptions.DEFAULTS, line -> progress.log("metadb ingest: " + line))) {
+      Thread loop = new Thread(() -> runQuietly(ingester, progress), "metadb-demo-ingester");
       loop.start();
       for (int w = 0; w < writers; w++) {
-        children.add(startWriter(home, w, recorded, failed));
+        children.add(startWriter(home, w, recorded, failed, progress));
       }
-      Progress progress = new Progress(err, System.console() != null);
       long writersDone = 0;
       while (writersDone < writers) {
         TimeUnit.MILLISECONDS.sleep(250);
         writersDone = children.stream().filter(p -> !p.isAlive()).count();
-        progress.show(sum(recorded), ingester.stats().inserted(), false);
+        progress.show(progress(sum(recorded), ingester.stats().inserted()));
       }
       for (Process p : children) {
         if (p.exitValue() != 0) {
-          err.println("metadb demo: a writer process exited with " + p.exitValue());
+          progress.log("metadb demo: a writer process exited with " + p.exitValue());
           failed.incrementAndGet(0);
         }
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (ingester.stats().inserted() < sum(recorded) && System.nanoTime() < deadline) {
         TimeUnit.MILLISECONDS.sleep(100);
-        progress.show(sum(recorded), ingester.stats().inserted(), false);
+        progress.show(progress(sum(recorded), ingester.stats().inserted()));
       }
-      progress.show(sum(recorded), ingester.stats().inserted(), true);
+      progress.finish(progress(sum(recorded), ingester.stats().inserted()));
       ingester.stop();
       loop.join();
     } finally {
@@ -162,13 +164,25 @@ final class DemoCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private Process startWriter(Home home, int w, AtomicLongArray recorded, AtomicLongArray failed) throws Exception {
+  private Process startWriter(Home home, int w, AtomicLongArray recorded, AtomicLongArray failed, StatusLine progress)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), DemoWriter.class.getName(),
         home.dir().toString(), Integer.toString(seconds), Integer.toString(rate), Long.toString(42L + w)));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p = new ProcessBuilder(command).start();
+    Thread errors = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          progress.log(line);
+        }
+      } catch (Exception e) {
+        // The process is gone; what it said is printed.
+      }
+    }, "metadb-demo-writer-stderr-" + w);
+    errors.setDaemon(true);
+    errors.start();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -188,11 +202,11 @@ final class DemoCommand implements Callable<Integer> {
     return p;
   }
 
-  private static void runQuietly(Ingester ingester, PrintWriter err) {
+  private static void runQuietly(Ingester ingester, StatusLine progress) {
     try {
       ingester.run();
     } catch (Exception e) {
-      err.println("metadb demo: the ingester stopped: " + e.getMessage());
+      progress.log("metadb demo: the ingester stopped: " + e.getMessage());
     }
   }
 
@@ -221,27 +235,7 @@ final class DemoCommand implements Callable<Integer> {
     return s;
   }
 
-  /** One progress line on stderr: rewritten in place on a terminal, once a second otherwise. */
-  private static final class Progress {
-    private final PrintWriter err;
-    private final boolean terminal;
-    private long lastPrinted;
-
-    Progress(PrintWriter err, boolean terminal) {
-      this.err = err;
-      this.terminal = terminal;
-    }
-
-    void show(long recorded, long ingested, boolean last) {
-      String line = String.format("  recorded %,d   ingested %,d   lag %,d", recorded, ingested, Math.max(0, recorded - ingested));
-      long now = System.nanoTime();
-      if (terminal) {
-        err.print("\r" + line + (last ? "\n" : ""));
-        err.flush();
-      } else if (last || now - lastPrinted > 1_000_000_000L) {
-        err.println(line);
-        lastPrinted = now;
-      }
-    }
+  private static String progress(long recorded, long ingested) {
+    return String.format(Locale.ROOT, "  recorded %,d   ingested %,d   lag %,d", recorded, ingested, Math.max(0, recorded - ingested));
   }
 }

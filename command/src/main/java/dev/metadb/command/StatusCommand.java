@@ -136,8 +136,8 @@ final class StatusCommand implements Callable<Integer> {
       out.printf("  %-8s lag %d, checkpoint %s%n", slot.slot(), slot.lagEntries(),
           slot.checkpointIndex().isPresent() ? "0x" + Long.toHexString(slot.checkpointIndex().getAsLong()) + " at " + slot.checkpointAt() : "none");
       if (slot.retired() != null) {
-        out.printf("           RETIRED, damaged: %s%n           (writers use other slots; remove %s once its lag is 0)%n",
-            slot.retired(), slot.slot());
+        out.printf("           RETIRED, damaged: %s%n           (writers use other slots; the directory is kept as"
+            + " evidence: removing it makes a later %s look replaced to the ingester)%n", slot.retired(), slot.slot());
       }
     }
     out.printf("spool files   %d, %d lines still to replay%n", s.spool().size(), s.spoolPendingLines());

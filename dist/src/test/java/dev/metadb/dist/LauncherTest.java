@@ -63,9 +63,15 @@ class LauncherTest {
   }
 
   private Proc.Result launch(String... args) throws Exception {
+    return launch(Map.of(), args);
+  }
+
+  private Proc.Result launch(Map<String, String> moreEnv, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("bin/metadb"));
     command.addAll(List.of(args));
-    return Proc.run(command, env, checkout, tmp.resolve("logs"));
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(moreEnv);
+    return Proc.run(command, all, checkout, tmp.resolve("logs"));
   }
 
   private List<String> mvnRuns() throws Exception {
@@ -92,6 +98,34 @@ class LauncherTest {
     assertEquals("metadb: building the command module (sources changed since the last build; mvn package, about a minute) ...",
         afterPull.err().strip());
     assertEquals(2, mvnRuns().size());
+  }
+
+  /**
+   * {@code mvn package} run by hand leaves the record class archive older than the jars it was
+   * made from, and a JVM silently refuses such an archive: the next record makes it again and
+   * loads its classes from it.
+   */
+  @Test
+  void recordRemakesItsClassArchiveWhenAJarIsNewer() throws Exception {
+    String home = tmp.resolve("home").toString();
+    Proc.Result first = launch("record", "ticks", "--field", "source=a", "--home", home);
+    assertEquals(0, first.exit(), first.err());
+    Path dist = checkout.resolve("command/target/metadb");
+    Path jsa = dist.resolve("record.jsa");
+    assertTrue(Files.isRegularFile(jsa), "the first record makes the archive");
+
+    // What a later `mvn package` leaves: a jar newer than the archive, changed since it was made.
+    Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().minus(2, ChronoUnit.HOURS)));
+    Files.setLastModifiedTime(dist.resolve("lib-record/metadb-record.jar"), FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS)));
+    Path classes = tmp.resolve("classes.log");
+    Proc.Result again = launch(Map.of("METADB_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes),
+        "record", "ticks", "--field", "source=b", "--home", home);
+    assertEquals(0, again.exit(), again.err());
+    assertTrue(Files.getLastModifiedTime(jsa).toInstant().isAfter(Instant.now().minus(10, ChronoUnit.MINUTES)),
+        "the archive was made again");
+    assertTrue(Files.readString(classes).contains("dev.metadb.command.RecordMain source: shared objects file"),
+        "record loads its classes from the archive made again:\n" + Files.readString(classes).lines()
+            .filter(l -> l.contains("RecordMain")).toList());
   }
 
   @Test

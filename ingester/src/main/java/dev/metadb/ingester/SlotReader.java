@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.SQLException;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -282,29 +284,51 @@ final class SlotReader implements Source {
     if (cycle < 0 || cycle == Integer.MAX_VALUE) {
       return null;
     }
-    if (cycle != checkedCycle && !watch(cycle)) {
+    long at = nextHeader;
+    while (true) {
+      if (cycle != checkedCycle && !watch(cycle)) {
+        return null;
+      }
+      long written = checkedStore.writePosition();
+      CycleFileReader reader = checkedFile;
+      if (at < 0) {
+        at = reader.firstDataPosition();
+      }
+      int header = reader.intAt(at);
+      if (header == CycleFileReader.END_OF_DATA) {
+        // The tailer moved on to the next cycle: look where its first entry should be.
+        int next = nextCycleAfter(cycle);
+        if (next < 0) {
+          return null;
+        }
+        cycle = next;
+        at = -1;
+        continue;
+      }
+      boolean sound = header != 0 && (header & CycleFileReader.NOT_COMPLETE) == 0;
+      if (written >= at && !sound) {
+        return reader.where(at) + ": the header where the next entry starts is "
+            + (header == 0 ? "zero" : "marked incomplete (0x" + Integer.toHexString(header) + ")")
+            + " but the writer completed entries up to byte " + written + " after it; Chronicle cannot read past it,"
+            + " and what the salvage cannot read between the two is lost";
+      }
+      int last = reader.intAt(written);
+      if (written > 0 && written < at && (last == 0 || (last & CycleFileReader.NOT_COMPLETE) != 0)) {
+        return reader.where(written) + ": the last entry the writer completed has a "
+            + (last == 0 ? "zero" : "damaged") + " header";
+      }
       return null;
     }
-    long written = checkedStore.writePosition();
-    CycleFileReader reader = checkedFile;
-    long at = nextHeader >= 0 ? nextHeader : reader.firstDataPosition();
-    int header = reader.intAt(at);
-    if (header == CycleFileReader.END_OF_DATA) {
-      return null;
+  }
+
+  /** The first cycle after {@code cycle} that has a file, or -1. */
+  private int nextCycleAfter(int cycle) {
+    try {
+      int next = queue.nextCycle(cycle, TailerDirection.FORWARD);
+      return next > cycle ? next : -1;
+    } catch (ParseException e) {
+      return -1;
     }
-    boolean sound = header != 0 && (header & CycleFileReader.NOT_COMPLETE) == 0;
-    if (written >= at && !sound) {
-      return reader.where(at) + ": the header where the next entry starts is "
-          + (header == 0 ? "zero" : "marked incomplete (0x" + Integer.toHexString(header) + ")")
-          + " but the writer completed entries up to byte " + written + " after it; Chronicle cannot read past it,"
-          + " and what the salvage cannot read between the two is lost";
-    }
-    int last = reader.intAt(written);
-    if (written > 0 && written < at && (last == 0 || (last & CycleFileReader.NOT_COMPLETE) != 0)) {
-      return reader.where(written) + ": the last entry the writer completed has a "
-          + (last == 0 ? "zero" : "damaged") + " header";
-    }
-    return null;
   }
 
   /**

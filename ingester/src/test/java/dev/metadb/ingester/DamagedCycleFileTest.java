@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.metadb.event.SampleEvents;
+import dev.metadb.event.Table;
 import dev.metadb.writer.Home;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.RecordResult;
@@ -180,6 +182,33 @@ class DamagedCycleFileTest {
       assertEquals(1, ingester.damage().stream().filter(l -> l.startsWith("slot-00: damaged: ")).count(), ingester.damage().toString());
       assertTrue(log.stream().noneMatch(l -> l.startsWith("run failed")), log.toString());
     }
+  }
+
+  @Test
+  void damageAtTheStartOfTheNextCycleIsFoundToo() throws Exception {
+    Home home = new Home(dir.resolve("home"));
+    try (SlotAppender slot = SlotAppender.daysAgo(home, 0, 1)) {
+      for (int i = 0; i < 5; i++) {
+        slot.append(SampleEvents.sample(Table.TICKS, i));
+      }
+      slot.setDaysAgo(0);
+      for (int i = 5; i < 10; i++) {
+        slot.append(SampleEvents.sample(Table.TICKS, i));
+      }
+    }
+    List<Path> cycles = IngesterTest.cycleFiles(home.slotDir(0));
+    assertEquals(2, cycles.size(), cycles.toString());
+    Path today = cycles.get(1);
+    try (FileChannel ch = FileChannel.open(today, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.allocate(4), dataDocuments(today).get(0)[0]);
+    }
+    List<String> log = new CopyOnWriteArrayList<>();
+    try (Ingester ingester = Ingester.open(home, new IngestOptions(100, Duration.ofMillis(20), 7, false), log::add)) {
+      ingester.drain();
+      assertTrue(ingester.damage().stream().anyMatch(l -> l.startsWith("slot-00: damaged: " + today.getFileName())),
+          ingester.damage().toString());
+    }
+    assertEquals(10, Sql.count(home.metaDb(), "SELECT count(*) FROM ticks"), log.toString());
   }
 
   /** Whether every id is a ticks row or a line the writer spooled. */

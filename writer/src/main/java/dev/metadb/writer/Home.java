@@ -71,8 +71,8 @@ public record Home(Path dir) {
   /**
    * The mark the ingester leaves in a slot directory it found damaged ({@code
    * queue/slot-NN/RETIRED}, holding the reason): writers never claim that slot again, so nothing
-   * is appended behind the damage. Removing the directory (once {@code metadb status} shows it
-   * salvaged) frees the slot number.
+   * is appended behind the damage. The directory is kept as evidence: a new directory of the same
+   * name would look to the ingester like a replaced queue (its checkpoint names entries it lacks).
    */
   public static final String SLOT_RETIRED = "RETIRED";
 
