@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Tick;
+import dev.metadb.ingester.IngestLock;
+import dev.metadb.writer.Home;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.RecordResult;
 import java.nio.file.Files;
@@ -51,11 +53,18 @@ class WaitingNotesTest {
     assertEquals("n\n6", ingested.out().strip().replace("\r", ""));
 
     spoolTwo();
-    assertEquals("metadb: note: 2 events in the spool (" + home().resolve("logs") + ") are not in meta.db yet.\n"
-        + "  hint: run `metadb replay` to apply them\n", query().err());
+    String replayNote = "metadb: note: 2 events in the spool (" + home().resolve("logs") + ") are not in meta.db yet.\n"
+        + "  hint: run `metadb replay` to apply them\n";
+    assertEquals(replayNote, query().err());
+
+    record("e");
+    try (IngestLock running = IngestLock.acquire(new Home(home()))) {
+      assertEquals(replayNote, query().err(), "an ingester is running: only the spool waits for a person");
+    }
 
     assertEquals(0, CommandRun.of("replay", "--home", home().toString()).exit());
-    assertEquals("", query().err(), "everything replayed: nothing waits");
+    assertEquals(0, CommandRun.of("ingest", "--once", "--home", home().toString()).exit());
+    assertEquals("", query().err(), "everything replayed and ingested: nothing waits");
   }
 
   @Test

@@ -140,6 +140,11 @@ public record IngestStatus(
     return FileStatuses.read(home);
   }
 
+  /** The spool files of {@code home} with the lines replay has still to apply (no queue is opened). */
+  public static List<FileStatus> spool(Home home) throws IOException, SQLException, MetaDatabaseException {
+    return FileStatuses.spool(home);
+  }
+
   /** Reads the status of {@code home}. */
   public static IngestStatus read(Home home) throws IOException, SQLException, MetaDatabaseException {
     return read(home, true);

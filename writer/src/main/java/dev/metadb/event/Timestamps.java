@@ -1,6 +1,7 @@
 package dev.metadb.event;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -30,9 +31,35 @@ public final class Timestamps {
 
   private Timestamps() {}
 
-  /** {@code instant} truncated to microseconds, as fixed-width UTC text. */
+  /**
+   * {@code instant} truncated to microseconds, as fixed-width UTC text. Inside the accepted range
+   * the digits are written by hand: every envelope formats at least one timestamp on the record
+   * path, and {@link DateTimeFormatter} cost about an eighth of a warm writer's CPU per event.
+   */
   public static String format(Instant instant) {
-    return FORMAT.format(instant);
+    if (!inRange(instant)) {
+      return FORMAT.format(instant);
+    }
+    long seconds = instant.getEpochSecond();
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+    char[] text = "0000-00-00T00:00:00.000000Z".toCharArray();
+    digits(text, 0, 4, date.getYear());
+    digits(text, 5, 2, date.getMonthValue());
+    digits(text, 8, 2, date.getDayOfMonth());
+    digits(text, 11, 2, secondOfDay / 3600);
+    digits(text, 14, 2, secondOfDay / 60 % 60);
+    digits(text, 17, 2, secondOfDay % 60);
+    digits(text, 20, 6, instant.getNano() / 1000);
+    return new String(text);
+  }
+
+  /** Writes {@code value} as {@code width} decimal digits ending at {@code at + width}. */
+  private static void digits(char[] text, int at, int width, int value) {
+    for (int i = at + width - 1; i >= at; i--) {
+      text[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /** The current time, truncated to microseconds. */
