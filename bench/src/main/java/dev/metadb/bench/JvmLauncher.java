@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the benchmark's child JVMs: the same {@code java} as the harness, metadb's JVM flags
@@ -84,6 +85,21 @@ final class JvmLauncher {
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .start();
+  }
+
+  /**
+   * Runs {@code command} to its end (stdout and stderr appended to {@code log}); fails naming
+   * {@code what} with the log's tail if it exits non-zero or runs past 30 minutes.
+   */
+  static void runToEnd(List<String> command, Path log, String what) throws IOException, InterruptedException {
+    Process p = start(command, log);
+    if (!p.waitFor(30, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IOException(what + ": still running after 30 minutes");
+    }
+    if (p.exitValue() != 0) {
+      throw new IOException(what + " exited " + p.exitValue() + ":\n" + BenchContext.tail(log, 20));
+    }
   }
 
   /** Starts {@code command} with stdout and stderr appended to {@code log}. */

@@ -30,8 +30,24 @@ record LatencyStats(int count, double medianMs, double p95Ms, double p99Ms, doub
 
   /** The nearest-rank {@code p} percentile (0 &lt; p &lt;= 1) of ascending {@code sorted}. */
   static long percentile(long[] sorted, double p) {
-    int rank = (int) Math.ceil(p * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    return sorted[index(p, sorted.length)];
+  }
+
+  /** The nearest-rank median of {@code values} (not modified), e.g. of per-round ratios. */
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[index(0.50, sorted.length)];
+  }
+
+  /** Stats of {@code millis} (not modified), for figures measured in milliseconds. */
+  static LatencyStats ofMillis(double[] millis) {
+    return ofNanos(Arrays.stream(millis).mapToLong(ms -> Math.round(ms * 1e6)).toArray());
+  }
+
+  private static int index(double p, int n) {
+    int rank = (int) Math.ceil(p * n);
+    return Math.max(0, Math.min(n - 1, rank - 1));
   }
 
   /** All of {@code parts} in one array, for stats over several writers. */

@@ -1,11 +1,21 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.EnvelopeCodec;
+import dev.metadb.event.SpoolStamp;
 import dev.metadb.writer.ChronicleSettings;
 import dev.metadb.writer.Home;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -15,7 +25,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@link EventMix#envelope} numbers 0..count-1, so the ingester drains exactly the rows the raw
  * ceiling inserts. Entries are in the queue entry format every metadb writer uses: one Chronicle
  * document whose bytes are the envelope JSON. Holds the slot's lock while it writes, as a writer
- * does.
+ * does. {@link #spool} writes the same events as a finished spool file, what replay reads.
  *
  * <p>Usage: {@code --home DIR --count N}.
  */
@@ -41,5 +51,33 @@ public final class QueuePrefill {
       }
     }
     System.exit(0);
+  }
+
+  /**
+   * Runs {@code prefill} (this class, or {@link InboxPrefill}, which takes the same arguments) on
+   * {@code home} for {@code count} events, in a child JVM with metadb's flags.
+   */
+  static void fill(BenchContext ctx, Class<?> prefill, Path home, long count) throws IOException, InterruptedException {
+    JvmLauncher.runToEnd(ctx.jvm().command(prefill.getName(),
+        List.of("--home", home.toString(), "--count", Long.toString(count))), ctx.logFile("prefill"), prefill.getSimpleName());
+  }
+
+  /**
+   * Writes events 0..count-1 as lines of yesterday's spool file in {@code home}, untouched for an
+   * hour: finished, so replay reads it to the end and moves it.
+   */
+  static void spool(Home home, long count) throws IOException {
+    Path spool = home.spoolFile(LocalDate.now(ZoneOffset.UTC).minusDays(1));
+    Home.createPrivateDirectories(spool.getParent());
+    SpoolStamp stamp = new SpoolStamp(SpoolStamp.WRITER, "benchmark", Instant.parse("2026-11-24T00:00:00Z"));
+    long pid = ProcessHandle.current().pid();
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 20)) {
+      for (long n = 0; n < count; n++) {
+        // encode(..., OutputStream) would close the stream (Jackson's AUTO_CLOSE_TARGET): use arrays
+        out.write(EnvelopeCodec.encode(EventMix.envelope(n, pid), stamp));
+        out.write('\n');
+      }
+    }
+    Files.setLastModifiedTime(spool, FileTime.from(Instant.now().minusSeconds(3600)));
   }
 }

@@ -3,13 +3,11 @@ package dev.metadb.bench;
 import dev.metadb.event.Table;
 import dev.metadb.writer.FileTrees;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 3's throughput: the ingester draining a pre-filled queue of N mixed events (all 16 tables)
@@ -50,10 +48,9 @@ final class ThroughputBench implements Benchmark {
     Path report = dir.resolve("report.json");
     Path log = ctx.logFile("raw");
     try {
-      Process p = JvmLauncher.start(ctx.jvm().command(RawInsertCeiling.class.getName(), List.of(
+      JvmLauncher.runToEnd(ctx.jvm().command(RawInsertCeiling.class.getName(), List.of(
           "--db", dir.resolve("meta.db").toString(), "--count", Integer.toString(events),
-          "--batch", Integer.toString(ctx.config().rawBatchSize()), "--report", report.toString())), log);
-      await(p, log, "raw insert");
+          "--batch", Integer.toString(ctx.config().rawBatchSize()), "--report", report.toString())), log, "raw insert");
       try (RowCounter rows = RowCounter.await(dir.resolve("meta.db"), Duration.ofSeconds(10), null)) {
         long landed = rows.count(Arrays.asList(Table.values()));
         if (landed != events) {
@@ -71,37 +68,13 @@ final class ThroughputBench implements Benchmark {
   private static Row ingest(BenchContext ctx, int events, Class<?> prefill, String stage) throws Exception {
     System.err.printf("  %s: pre-filling with %d events%n", stage, events);
     Path home = ctx.freshDir("ingest");
-    Path report = home.resolveSibling(home.getFileName() + ".json");
     try {
-      Path fillLog = ctx.logFile("prefill");
-      await(JvmLauncher.start(ctx.jvm().command(prefill.getName(),
-          List.of("--home", home.toString(), "--count", Integer.toString(events))), fillLog), fillLog, prefill.getSimpleName());
-      System.err.printf("  ingester drain%n");
-      Path log = ctx.logFile("ingest-drain");
-      await(JvmLauncher.start(ctx.jvm().command(IngestDrainProbe.class.getName(),
-          List.of("--home", home.toString(), "--report", report.toString())), log), log, "ingester drain");
-      try (RowCounter rows = RowCounter.await(home.resolve("meta.db"), Duration.ofSeconds(10), null)) {
-        long landed = rows.count(Arrays.asList(Table.values()));
-        if (landed != events) {
-          throw new IOException("ingester drain: " + landed + " rows of " + events + " events");
-        }
-      }
-      ThroughputReport r = ThroughputReport.read(report);
+      QueuePrefill.fill(ctx, prefill, home, events);
+      ThroughputReport r = IngestDrainProbe.measure(ctx, home, "ingest", events);
       return new Row(stage, r.events(), r.nanos() / 1e9,
           "`Ingester.drain()` inside the JVM, default batch size");
     } finally {
       FileTrees.delete(home);
-      Files.deleteIfExists(report);
-    }
-  }
-
-  private static void await(Process p, Path log, String what) throws IOException, InterruptedException {
-    if (!p.waitFor(30, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IOException(what + ": still running after 30 minutes");
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(what + " exited " + p.exitValue() + ":\n" + BenchContext.tail(log, 20));
     }
   }
 

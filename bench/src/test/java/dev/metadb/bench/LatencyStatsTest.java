@@ -39,6 +39,17 @@ class LatencyStatsTest {
   }
 
   @Test
+  void millisecondSamplesAndMediansOfRatiosUseTheSameNearestRank() {
+    LatencyStats s = LatencyStats.ofMillis(new double[] {12.5, 3.25, 7.0, 40.0});
+    assertEquals(4, s.count());
+    assertEquals(7.0, s.medianMs());
+    assertEquals(40.0, s.maxMs());
+    double[] ratios = {1.5, 0.5, 2.5};
+    assertEquals(1.5, LatencyStats.median(ratios));
+    assertEquals(1.5, ratios[0], "the input is not reordered");
+  }
+
+  @Test
   void concatKeepsEveryWritersSamples() {
     long[] all = LatencyStats.concat(List.of(new long[] {1, 2}, new long[0], new long[] {3}));
     assertEquals(List.of(1L, 2L, 3L), LongStream.of(all).boxed().toList());
