@@ -225,13 +225,7 @@ public record IngestStatus(
       } catch (InvalidEventException e) {
         // A poison entry: it counts in the lag, but has no trustworthy time.
       }
-      return new SlotStatus(
-          name,
-          checkpoint == null ? OptionalLong.empty() : OptionalLong.of(checkpoint.queueIndex()),
-          checkpoint == null ? null : checkpoint.updatedAt(),
-          lag,
-          oldest,
-          null);
+      return slotStatus(name, checkpoint, lag, oldest, null);
     }
   }
 
@@ -251,12 +245,17 @@ public record IngestStatus(
         }
       }
     }
+    return slotStatus(name, checkpoint, lag, oldest, reason);
+  }
+
+  private static SlotStatus slotStatus(
+      String name, CheckpointStore.Checkpoint checkpoint, long lag, Instant oldest, String retired) {
     return new SlotStatus(
         name,
         checkpoint == null ? OptionalLong.empty() : OptionalLong.of(checkpoint.queueIndex()),
         checkpoint == null ? null : checkpoint.updatedAt(),
         lag,
         oldest,
-        reason);
+        retired);
   }
 }
