@@ -1,12 +1,11 @@
 package dev.metadb.bench;
 
+import dev.metadb.writer.JavaCommand;
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +14,7 @@ import java.util.concurrent.TimeUnit;
  * (Chronicle's opens/exports and the analytics switches) and the harness's classpath, so a writer
  * process is started exactly as an application embedding metadb would be.
  *
- * <p>The flags come from {@code $METADB_JVM_FLAGS} (bin/metadb-bench and Surefire set it from the
- * root pom's {@code metadb.jvm.flags}); without it, from the flags this JVM was started with.
+ * <p>The java and the flags are {@link JavaCommand}'s, as for every JVM metadb starts.
  * Every child's stdout and stderr go to a log file, never to a pipe nobody drains.
  */
 final class JvmLauncher {
@@ -31,15 +29,7 @@ final class JvmLauncher {
   }
 
   static JvmLauncher ofCurrentJvm() {
-    String java = ProcessHandle.current().info().command().orElse(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    String env = System.getenv("METADB_JVM_FLAGS");
-    List<String> flags = env != null && !env.isBlank()
-        ? Arrays.asList(env.trim().split("\\s+"))
-        : ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle."))
-            .toList();
-    return new JvmLauncher(java, flags, System.getProperty("java.class.path"));
+    return new JvmLauncher(JavaCommand.java(), JavaCommand.flags(), System.getProperty("java.class.path"));
   }
 
   List<String> flags() {

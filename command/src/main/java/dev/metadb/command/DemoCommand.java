@@ -8,11 +8,11 @@ import dev.metadb.query.ResultFormat;
 import dev.metadb.query.TimeWindow;
 import dev.metadb.writer.FileTrees;
 import dev.metadb.writer.Home;
+import dev.metadb.writer.JavaCommand;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -166,11 +166,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private Process startWriter(Home home, int w, AtomicLongArray recorded, AtomicLongArray failed, StatusLine progress)
       throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), DemoWriter.class.getName(),
-        home.dir().toString(), Integer.toString(seconds), Integer.toString(rate), Long.toString(42L + w)));
+    List<String> command = JavaCommand.of(DemoWriter.class.getName(), List.of(),
+        List.of(home.dir().toString(), Integer.toString(seconds), Integer.toString(rate), Long.toString(42L + w)));
     Process p = new ProcessBuilder(command).start();
     Thread errors = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
