@@ -2,11 +2,9 @@ package dev.metadb.faults;
 
 import dev.metadb.command.Main;
 import dev.metadb.writer.ChildJvm;
-import java.io.BufferedReader;
+import dev.metadb.writer.LinePump;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,26 +202,14 @@ final class ChildProcess implements AutoCloseable {
   }
 
   private static Thread pump(InputStream stream, Deque<String> kept, Consumer<String> consumer, Path copy) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
-          Writer copyTo = copy == null ? Writer.nullWriter() : Files.newBufferedWriter(copy, StandardCharsets.UTF_8)) {
-        for (String line; (line = reader.readLine()) != null; ) {
-          copyTo.write(line);
-          copyTo.write('\n');
-          consumer.accept(line);
-          synchronized (kept) {
-            kept.addLast(line);
-            if (kept.size() > KEPT_LINES) {
-              kept.removeFirst();
-            }
-          }
+    return LinePump.start(stream, copy, line -> {
+      consumer.accept(line);
+      synchronized (kept) {
+        kept.addLast(line);
+        if (kept.size() > KEPT_LINES) {
+          kept.removeFirst();
         }
-      } catch (IOException e) {
-        // The child is gone; what it printed so far is kept.
       }
-    }, "child-output");
-    t.setDaemon(true);
-    t.start();
-    return t;
+    });
   }
 }

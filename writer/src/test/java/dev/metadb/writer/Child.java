@@ -1,10 +1,7 @@
 package dev.metadb.writer;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,20 +97,11 @@ public final class Child implements AutoCloseable {
   }
 
   private static Thread pump(InputStream stream, List<String> into) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        for (String line; (line = reader.readLine()) != null; ) {
-          synchronized (into) {
-            into.add(line);
-            into.notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // The child is gone; what it printed so far is kept.
+    return LinePump.start(stream, null, line -> {
+      synchronized (into) {
+        into.add(line);
+        into.notifyAll();
       }
-    }, "child-output");
-    t.setDaemon(true);
-    t.start();
-    return t;
+    });
   }
 }
