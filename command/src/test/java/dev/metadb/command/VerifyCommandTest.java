@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metadb.event.Tick;
+import dev.metadb.writer.Home;
 import dev.metadb.writer.MetaDb;
 import dev.metadb.writer.RecordResult;
 import java.io.RandomAccessFile;
@@ -16,6 +17,8 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -90,6 +93,44 @@ class VerifyCommandTest {
     int marker = text.indexOf("{\\\"i\\\":" + n + "}");
     assertTrue(marker > 0, "entry " + n + " not found");
     return text.lastIndexOf("{\"event_id\"", marker);
+  }
+
+  /**
+   * Lines replay or the ingester would quarantine are counted per check (spool, inbox) without
+   * touching them, and a replay ledger row that claims more bytes than its file holds (the file cut
+   * back after replay) makes the home unsound.
+   */
+  @Test
+  void badSpoolAndInboxLinesAreCountedAndALedgerPastItsFileIsNamed() throws Exception {
+    Home h = new Home(home);
+    String valid = "{\"table\":\"ticks\",\"ts_utc\":\"2026-11-24T00:00:00Z\",\"data\":{\"source\":\"ok\"}}\n";
+    Path spool = h.spoolFileToday();
+    Files.createDirectories(spool.getParent());
+    Files.writeString(spool, valid + valid.replace("ok", "ok-2") + "not json at all\n");
+    Path inbox = h.inboxFile("tool", LocalDate.now(ZoneOffset.UTC));
+    Files.createDirectories(inbox.getParent());
+    Files.writeString(inbox, "\n" + valid + "\n{\"table\":\"nope\",\"data\":{}}\n\n{\"table\":\"ticks\"");
+
+    Map<String, String> before = contents();
+    JsonNode report = verify(0);
+    assertEquals(before, contents(), "verify changed a file in the home");
+    JsonNode spoolCounts = check(report, "spool").path("counts");
+    assertEquals(2, spoolCounts.path("lines_ok").asLong(), report.toString());
+    assertEquals(1, spoolCounts.path("would_quarantine").asLong(), report.toString());
+    JsonNode inboxCheck = check(report, "inbox");
+    assertEquals(1, inboxCheck.path("counts").path("lines_ok").asLong(), report.toString());
+    assertEquals(1, inboxCheck.path("counts").path("would_quarantine").asLong(), report.toString());
+    assertTrue(inboxCheck.toString().contains("unknown table") && inboxCheck.toString().contains("bytes after the last newline"),
+        inboxCheck.toString());
+
+    CommandRun replay = CommandRun.of("replay", "--home", home.toString());
+    assertEquals(1, replay.exit(), "one line quarantined: " + replay.err());
+    try (RandomAccessFile cut = new RandomAccessFile(spool.toFile(), "rw")) {
+      cut.setLength(valid.length());
+    }
+    JsonNode unsound = verify(1);
+    String ledger = check(unsound, "replay-ledger").toString();
+    assertTrue(ledger.contains("bytes were applied but the file has " + valid.length()), ledger);
   }
 
   @Test
