@@ -53,6 +53,11 @@ class SeparatePidNamespacesTest {
       for (int i = 0; i < WRITERS; i++) {
         live[i] = startWriter(d);
       }
+      // Every first writer holds its slot (START printed) before the first kill: otherwise a slow
+      // starter claims the victim's freed slot and the replacement rightly takes another.
+      for (RunningContainer w : live) {
+        w.awaitStdoutLines(1, Duration.ofSeconds(60));
+      }
       Map<RunningContainer, WriterRun> runs = new LinkedHashMap<>();
       Map<RunningContainer, RunningContainer> replacedBy = new LinkedHashMap<>();
       List<List<RunningContainer>> liveTogether = new ArrayList<>();
