@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -114,6 +116,8 @@ public record Home(Path dir) {
       return list.filter(p -> slotNumber(p.getFileName().toString()) >= 0 && Files.isDirectory(p))
           .sorted(Comparator.comparingInt((Path p) -> slotNumber(p.getFileName().toString())))
           .toList();
+    } catch (NoSuchFileException | NotDirectoryException gone) {
+      return List.of(); // removed or replaced by a file since the check above: no slots now
     }
   }
 
@@ -121,6 +125,8 @@ public record Home(Path dir) {
   public static boolean hasCycleFile(Path slotDir) throws IOException {
     try (Stream<Path> list = Files.list(slotDir)) {
       return list.anyMatch(p -> p.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX));
+    } catch (NoSuchFileException | NotDirectoryException gone) {
+      return false; // removed, or its queue directory replaced, since it was listed
     }
   }
 
