@@ -10,7 +10,6 @@ import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -46,16 +45,9 @@ final class FileStatuses {
   static List<FileStatus> read(Home home) throws IOException, SQLException, MetaDatabaseException {
     Map<String, Row> rows = ledgerRows(home);
     List<FileStatus> files = new ArrayList<>();
-    FileKind kind = FileKind.inbox(home);
-    Path inbox = kind.dir();
-    if (Files.isDirectory(inbox)) {
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(inbox)) {
-        for (Path file : entries) {
-          if (kind.names().test(file.getFileName()) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            add(files, file, "inbox", rows.remove(file.toString()));
-          }
-        }
-      }
+    Path inbox = home.inboxDir();
+    for (Path file : home.inboxFiles()) {
+      add(files, file, "inbox", rows.remove(file.toString()));
     }
     for (Row row : rows.values()) {
       Path file = Path.of(row.file());

@@ -79,6 +79,7 @@ final class SlotReader implements Source {
   private long takenIndex;
   private long takenSinceCommit;
   private final Consumer<String> damage;
+  private final CycleFiles cycleFiles;
   /** Non-null once the slot is damaged: everything after the last entry taken comes from here. */
   private SlotSalvage salvage;
   /** Where the next document header should be: its cycle and byte offset (-1: not known yet). */
@@ -99,6 +100,7 @@ final class SlotReader implements Source {
     this.identity = identity;
     this.checkpoint = checkpoint;
     this.damage = damage;
+    this.cycleFiles = new CycleFiles(queue.rollCycle());
     this.tailer = queue.createTailer();
   }
 
@@ -240,7 +242,7 @@ final class SlotReader implements Source {
       return entry;
     } catch (InvalidEventException e) {
       int cycle = queue.rollCycle().toCycle(index);
-      try (CycleFileReader file = new CycleFileReader(new CycleFiles(queue.rollCycle()).fileOf(dir, cycle), line -> {})) {
+      try (CycleFileReader file = new CycleFileReader(cycleFiles.fileOf(dir, cycle), line -> {})) {
         if (!file.boundary(CycleFileReader.align4(end))) {
           return startSalvage(origin(index) + " does not decode (" + e.getMessage() + ") and no document starts where"
               + " its length says the next one does: its length or bytes are damaged");
@@ -338,7 +340,7 @@ final class SlotReader implements Source {
    */
   private boolean watch(int cycle) throws IOException {
     unwatch();
-    Path file = new CycleFiles(queue.rollCycle()).fileOf(dir, cycle);
+    Path file = cycleFiles.fileOf(dir, cycle);
     if (!Files.exists(file)) {
       return false;
     }

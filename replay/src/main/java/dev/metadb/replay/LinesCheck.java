@@ -15,7 +15,6 @@ import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -58,19 +57,13 @@ public final class LinesCheck {
   /** The inbox files waiting in {@code inbox/}: lines the ingester would apply or quarantine. */
   public static CheckResult inbox(Home home) {
     List<Finding> findings = new ArrayList<>();
-    List<Path> files = new ArrayList<>();
-    if (Files.isDirectory(home.inboxDir())) {
-      try (DirectoryStream<Path> list = Files.newDirectoryStream(home.inboxDir(), "*.jsonl")) {
-        for (Path p : list) {
-          if (Files.isRegularFile(p)) {
-            files.add(p);
-          }
-        }
-      } catch (IOException e) {
-        findings.add(Finding.problem("inbox", "cannot list " + home.inboxDir() + ": " + e));
-      }
+    List<Path> files;
+    try {
+      files = home.inboxFiles();
+    } catch (IOException e) {
+      findings.add(Finding.problem("inbox", "cannot list " + home.inboxDir() + ": " + e));
+      files = List.of();
     }
-    files.sort(null);
     return lines("inbox", home, files, file -> {
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
         Optional<FileIdentity> identity = FileIdentity.read(channel, file, true);

@@ -33,9 +33,9 @@ import java.util.stream.Stream;
  * <p>Directories are created owner-only (0700), files 0600 ({@link PrivateFiles}): events can hold
  * message bodies and commands. Nothing inside the home is reached through a symbolic link.
  *
- * <p>It also LISTS them: {@link #slotDirs()} and {@link #spoolFilesIn} are the only listings of
- * writer slots and spool files, so status, verify, hints, the ingester and replay see the same
- * files in the same order.
+ * <p>It also LISTS them: {@link #slotDirs()}, {@link #spoolFilesIn} and {@link #inboxFiles()} are
+ * the listings of writer slots, spool files and inbox files that status, verify, hints and replay
+ * use, so they see the same files in the same order as the ingester.
  */
 public record Home(Path dir) {
   public static final String ENV = "METADB_HOME";
@@ -191,6 +191,24 @@ public record Home(Path dir) {
   /** {@code inbox/SOURCE-YYYY-MM-DD.jsonl}; {@code source} must match {@link Inbox#SOURCE_PATTERN}. */
   public Path inboxFile(String source, LocalDate utcDate) {
     return inboxDir().resolve(new Inbox.FileName(source, utcDate).toString());
+  }
+
+  /**
+   * The inbox files the ingester reads: regular files (not links) directly in {@code inbox/} named
+   * {@code SOURCE-YYYY-MM-DD.jsonl} ({@link Inbox.FileName}), by name; none without an inbox.
+   */
+  public List<Path> inboxFiles() throws IOException {
+    if (!Files.isDirectory(inboxDir())) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(inboxDir())) {
+      return list.filter(p -> Inbox.FileName.parse(p.getFileName().toString()).isPresent()
+              && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+          .sorted()
+          .toList();
+    } catch (NoSuchFileException | NotDirectoryException gone) {
+      return List.of();
+    }
   }
 
   public Path inboxDoneDir() {
