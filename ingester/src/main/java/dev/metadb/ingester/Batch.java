@@ -9,16 +9,39 @@ import java.util.Set;
  * What was taken since the last commit: the entries in the order taken, and the sources they
  * (or lines that became no entry: blank or quarantined) came from, whose checkpoints the batch's
  * transaction writes.
+ *
+ * <p>BOUND: the batch is {@link #full()} at {@code maxEntries} entries or at {@code maxBytes}
+ * encoded bytes, whichever comes first; sources stop adding to a full batch, so it holds at most
+ * {@code maxBytes} plus its last entry's bytes (a first entry always fits, whatever its size).
  */
 final class Batch {
   final List<PendingEntry> entries = new ArrayList<>();
   /** Sources that moved since the last commit, in the order first touched. */
   final Set<Source> sources = new LinkedHashSet<>();
+  private final int maxEntries;
+  private final long maxBytes;
+  private long bytes;
   private long firstAtNanos;
+
+  Batch(int maxEntries, long maxBytes) {
+    this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
+  }
 
   void add(PendingEntry entry) {
     touch(entry.source);
     entries.add(entry);
+    bytes += entry.bytes;
+  }
+
+  /** Holds {@code maxEntries} entries or {@code maxBytes} encoded bytes: commit before adding more. */
+  boolean full() {
+    return entries.size() >= maxEntries || bytes >= maxBytes;
+  }
+
+  /** Entries that may still be added, 0 once {@link #full()}. */
+  int room() {
+    return full() ? 0 : maxEntries - entries.size();
   }
 
   /** Records that {@code source} moved (its checkpoint must be written) even without an entry. */
@@ -46,5 +69,6 @@ final class Batch {
   void clear() {
     entries.clear();
     sources.clear();
+    bytes = 0;
   }
 }

@@ -1,5 +1,6 @@
 package dev.metadb.ingester;
 
+import dev.metadb.store.EventInserter;
 import dev.metadb.store.MetaDatabase;
 import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.writer.Home;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  *     every RESCAN (50 ms): discoveries find new sources and notice changed ones (some only
  *                            with nothing uncommitted: then at the next empty batch)
  *     taken := take what is ready from every source, round-robin, into the batch
- *     if the batch is full, or its oldest entry waited maxLatency, or we are stopping, or
+ *     if the batch is full (batch size, or EventInserter.MAX_BATCH_BYTES of entries), or its oldest entry waited maxLatency, or we are stopping, or
  *        (drain) nothing more is ready:
  *         commit it: rows and every touched source's checkpoint in one transaction
  *                    (retried with capped backoff on busy / full / I/O, see BatchWriter)
@@ -172,7 +173,7 @@ public final class Ingester implements AutoCloseable {
 
   private IngestStats loop(boolean untilDrained) throws SQLException, IOException, IngestException {
     IngestStats start = stats();
-    Batch batch = new Batch();
+    Batch batch = new Batch(options.batchSize(), EventInserter.MAX_BATCH_BYTES);
     long maxLatencyNanos = options.maxLatency().toNanos();
     long nextRescan = System.nanoTime() + RESCAN_NANOS;
     long idlePauseMillis = 1;
@@ -185,9 +186,9 @@ public final class Ingester implements AutoCloseable {
         nextRescan = now + RESCAN_NANOS;
       }
       boolean stopping = stopRequested;
-      int taken = stopping ? 0 : sources.fill(batch, options.batchSize());
+      int taken = stopping ? 0 : sources.fill(batch);
       if (!batch.isEmpty()
-          && (batch.size() >= options.batchSize()
+          && (batch.full()
               || batch.ageNanos(now) >= maxLatencyNanos
               || stopping
               || (untilDrained && taken == 0))) {

@@ -14,7 +14,7 @@ import java.time.Instant;
  *
  * <ol>
  *   <li>{@link #take} adds to the batch what is complete and ready now, up to {@code room}
- *       entries, and never blocks. The source remembers where it stopped: the pending checkpoint.
+ *       entries and never to a {@link Batch#full()} batch, and never blocks. The source remembers where it stopped: the pending checkpoint.
  *   <li>{@link #saveCheckpoint} runs inside the batch's transaction, after the rows: it writes the
  *       pending checkpoint (and makes durable anything that must be before it moves, such as
  *       quarantine entries). {@link #committed} follows a successful COMMIT.
