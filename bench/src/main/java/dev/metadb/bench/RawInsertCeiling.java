@@ -35,6 +35,7 @@ public final class RawInsertCeiling {
     int batch = (int) args.number("batch", 1_000);
     long pid = ProcessHandle.current().pid();
     long nanos = 0;
+    long cpuNanos = 0;
     try (MetaDatabase created = MetaDatabase.open(args.path("db"))) {
       created.schemaVersion();
     }
@@ -48,6 +49,7 @@ public final class RawInsertCeiling {
           block.add(EventMix.envelope(n, pid));
         }
         long start = System.nanoTime();
+        long cpuStart = ThroughputReport.processCpuNanos();
         Instant now = Timestamps.now();
         for (int i = 0; i < block.size(); i += batch) {
           tx.execute("BEGIN IMMEDIATE");
@@ -58,9 +60,10 @@ public final class RawInsertCeiling {
           tx.execute("COMMIT");
         }
         nanos += System.nanoTime() - start;
+        cpuNanos += ThroughputReport.processCpuNanos() - cpuStart;
       }
     }
-    new ThroughputReport(count, nanos).write(args.path("report"));
+    new ThroughputReport(count, nanos, cpuNanos).write(args.path("report"));
     System.exit(0);
   }
 }

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
  *
  * <p>CHECKPOINT: the file's {@link Ledger} row, identity ({@link FileIdentity}: head hash and
  * inode) and the byte offset after the last line consumed (applied, blank or quarantined),
- * written by the transaction that commits those lines' rows.
+ * written by the transaction that commits those lines' rows. While that transaction's COMMIT
+ * runs in the background the source reads on; {@link #committed} then stores what {@link
+ * #saveCheckpoint} wrote and keeps what was consumed since as the next checkpoint's.
  *
  * <p>READING
  *
@@ -65,7 +67,10 @@ final class FileSource implements Source {
   private Ledger.Entry stored;
   /** The row the next checkpoint advances from: {@link #stored}, or a fresh one at the start. */
   private Ledger.Entry base;
+  /** The row the last {@link #saveCheckpoint} wrote (null: none pending), and its line counts. */
   private Ledger.Entry saving;
+  private long savingApplied;
+  private long savingQuarantined;
   private long consumedUpTo;
   private long applied;
   private long quarantined;
@@ -231,19 +236,22 @@ final class FileSource implements Source {
     }
     rejects.sync();
     saving = base.advancedTo(ledgerFile, consumedUpTo, applied, quarantined);
+    savingApplied = applied;
+    savingQuarantined = quarantined;
     store.saveFile(stored, saving, now);
   }
 
   @Override
   public void committed() {
-    if (!moved) {
+    if (saving == null) {
       return;
     }
     stored = saving;
     base = saving;
-    applied = 0;
-    quarantined = 0;
-    moved = false;
+    applied -= savingApplied;
+    quarantined -= savingQuarantined;
+    moved = consumedUpTo != saving.offset();
+    saving = null;
   }
 
   @Override

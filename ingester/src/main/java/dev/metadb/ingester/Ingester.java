@@ -15,30 +15,41 @@ import java.util.function.Consumer;
  * The ingester: takes events from every source of a home (writer slots, {@code inbox/} files,
  * {@code --trail} files) and commits them into meta.db exactly once.
  *
- * <p>THE LOOP (one thread).
+ * <p>THE LOOP (one thread, plus the batch writer's committer thread for COMMIT).
  *
  * <pre>
  *   loop:
- *     every RESCAN (50 ms): discoveries find new sources and notice changed ones (some only
- *                            with nothing uncommitted: then at the next empty batch)
+ *     every RESCAN (50 ms): wait for the commit in flight, then discoveries find new sources and
+ *                            notice changed ones (some only with nothing uncommitted: then at
+ *                            the next empty batch)
  *     taken := take what is ready from every source, round-robin, into the batch
  *     if the batch is full, or its oldest entry waited maxLatency, or we are stopping, or
  *        (drain) nothing more is ready:
- *         commit it: rows and every touched source's checkpoint in one transaction
+ *         wait for the commit in flight (a failed one is merged in front of this batch), then
+ *         write this batch's rows and every touched source's checkpoint in one transaction and
+ *         hand its COMMIT to the committer thread; the next batch is read and decoded meanwhile
  *                    (retried with capped backoff on busy / full / I/O, see BatchWriter)
- *     else if nothing was taken: housekeeping (WAL checkpoint, retention) if nothing is
- *        uncommitted, then pause: 1 ms while anything was taken in the last HOT second,
- *        else 1..10 ms, growing (never past the batch's maxLatency)
- *   until stopped, or (drain) until nothing more is ready and nothing is uncommitted
+ *     else if nothing was taken: wait for the commit in flight; housekeeping (WAL checkpoint,
+ *        retention) if nothing is uncommitted, then pause: 1 ms while anything was taken in the
+ *        last HOT second, else 1..10 ms, growing (never past the batch's maxLatency)
+ *   until stopped, or (drain) until nothing more is ready and nothing is uncommitted or in flight
  * </pre>
+ *
+ * <p>WHY A COMMITTER THREAD. In a 1M-event drain, COMMIT (the WAL writes and SQLite's automatic
+ * checkpoints, with their fsyncs) took about 40 % of the loop's time and reading + decoding +
+ * validating about 25 % (docs/benchmarks.md, "Where the ingester's time goes"); overlapping the
+ * two is what brings the drain near the raw SQLite ceiling. Only COMMIT moves: rows, checkpoints
+ * and every other use of meta.db stay on the loop's thread, in order.
  *
  * <p>LAG. A Chronicle append is a write into a shared memory map, which no file notification
  * reports, so the loop polls. While events flow it polls every millisecond, so an entry waits at
  * most about 1 ms to be seen and maxLatency (default 2 ms) to be committed; after a quiet second
  * it backs off to 10 ms between polls, so an idle ingester costs about 100 wake-ups a second.
  *
- * <p>EXACTLY ONCE. Rows and checkpoints commit in one transaction; a restart resumes every
- * source after its checkpoint ({@link Source}); INSERT OR IGNORE on event_id absorbs any re-read.
+ * <p>EXACTLY ONCE. Rows and checkpoints commit in one transaction; a source's stored checkpoint
+ * moves only to what that transaction wrote, even when more was taken while it committed
+ * ({@link BatchWriter}); a restart resumes every source after its checkpoint ({@link Source});
+ * INSERT OR IGNORE on event_id absorbs any re-read.
  * A kill -9 at any point therefore loses nothing and duplicates nothing.
  *
  * <p>ONE PER HOME: {@link #open} takes the {@link IngestLock}. {@link #stop()} may be called from
@@ -181,30 +192,34 @@ public final class Ingester implements AutoCloseable {
     housekeeping.sweep(sources);
     while (true) {
       long now = System.nanoTime();
-      if (now >= nextRescan && discover(batch.isEmpty())) {
-        nextRescan = now + RESCAN_NANOS;
+      if (now >= nextRescan) {
+        if (!writer.settle(batch)) {
+          break;
+        }
+        if (discover(batch.isEmpty())) {
+          nextRescan = now + RESCAN_NANOS;
+        }
       }
       boolean stopping = stopRequested;
       int taken = stopping ? 0 : sources.fill(batch, options.batchSize());
+      boolean last = stopping || (untilDrained && taken == 0);
       if (!batch.isEmpty()
-          && (batch.size() >= options.batchSize()
-              || batch.ageNanos(now) >= maxLatencyNanos
-              || stopping
-              || (untilDrained && taken == 0))) {
-        if (!writer.commit(batch)) {
+          && (batch.size() >= options.batchSize() || batch.ageNanos(now) >= maxLatencyNanos || last)) {
+        if (!writer.settle(batch) || !(batch.isEmpty() || writer.commitInBackground(batch))) {
           break;
         }
         housekeeping.committed();
         idlePauseMillis = 1;
         continue;
       }
-      if (stopping || (untilDrained && taken == 0)) {
-        break;
-      }
       if (taken > 0) {
         lastTakenNanos = now;
         idlePauseMillis = 1;
         continue;
+      }
+      // Nothing taken: let the commit in flight end (merging it here if it failed) before pausing.
+      if (!writer.settle(batch) || last) {
+        break;
       }
       boolean hot = now - lastTakenNanos < HOT_NANOS;
       long pause = hot ? 1 : idlePauseMillis;

@@ -44,7 +44,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@link #take} never blocks. Not thread-safe (Chronicle tailers are single-threaded objects).
  *
  * <p>CHECKPOINT: the index of the last entry taken, in {@code ingest_checkpoint} ({@link
- * CheckpointStore}), written by the transaction that commits that entry's row.
+ * CheckpointStore}), written by the transaction that commits that entry's row. While that
+ * transaction's COMMIT runs in the background the reader takes on; {@link #committed} then
+ * moves the stored checkpoint to what {@link #saveCheckpoint} wrote, not to the last entry taken.
  *
  * <p>DAMAGE. Chronicle's tailer waits for ever at a zero or incomplete header and is sent astray
  * by a damaged length. So the reader switches the slot to {@link SlotSalvage} (reading its files
@@ -77,7 +79,11 @@ final class SlotReader implements Source {
   /** The stored checkpoint: index of the last committed entry; null before the first commit. */
   private Long checkpoint;
   private long takenIndex;
+  /** Entries taken and not yet committed (those of a commit in flight included). */
   private long takenSinceCommit;
+  /** What the last {@link #saveCheckpoint} wrote: index and entry count (0: nothing pending). */
+  private long savedIndex;
+  private long savedCount;
   private final Consumer<String> damage;
   private final CycleFiles cycleFiles;
   /** Non-null once the slot is damaged: everything after the last entry taken comes from here. */
@@ -188,14 +194,17 @@ final class SlotReader implements Source {
   public void saveCheckpoint(CheckpointStore store, Instant now) throws SQLException {
     if (takenSinceCommit > 0) {
       store.save(name, takenIndex, takenSinceCommit, now);
+      savedIndex = takenIndex;
+      savedCount = takenSinceCommit;
     }
   }
 
   @Override
   public void committed() {
-    if (takenSinceCommit > 0) {
-      checkpoint = takenIndex;
-      takenSinceCommit = 0;
+    if (savedCount > 0) {
+      checkpoint = savedIndex;
+      takenSinceCommit -= savedCount;
+      savedCount = 0;
     }
   }
 

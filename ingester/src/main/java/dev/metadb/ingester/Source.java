@@ -17,9 +17,12 @@ import java.time.Instant;
  *       entries, and never blocks. The source remembers where it stopped: the pending checkpoint.
  *   <li>{@link #saveCheckpoint} runs inside the batch's transaction, after the rows: it writes the
  *       pending checkpoint (and makes durable anything that must be before it moves, such as
- *       quarantine entries). {@link #committed} follows a successful COMMIT.
- *   <li>A failed transaction is retried with the same batch; nothing is taken meanwhile, so the
- *       pending checkpoint still describes the batch.
+ *       quarantine entries) and remembers what it wrote. {@link #committed} follows a successful
+ *       COMMIT and makes exactly that the stored checkpoint: the COMMIT may have run in the
+ *       background ({@link BatchWriter}) while {@link #take} took more, which stays pending.
+ *   <li>A failed transaction is retried with the same batch, or (a failed background COMMIT) with
+ *       the same batch followed by what was taken since; nothing is taken during the retry, so
+ *       the pending checkpoint describes the batch retried.
  * </ol>
  *
  * A kill -9 anywhere therefore leaves every checkpoint equal to the rows committed: a restart
@@ -38,7 +41,7 @@ sealed interface Source extends AutoCloseable permits SlotReader, FileSource {
   /** Writes the pending checkpoint inside the batch's open transaction. */
   void saveCheckpoint(CheckpointStore store, Instant now) throws SQLException, IOException;
 
-  /** The batch's transaction committed: the pending checkpoint is now the stored one. */
+  /** The batch's transaction committed: what {@link #saveCheckpoint} wrote is now the stored checkpoint. */
   void committed();
 
   /** Where an entry at {@code position} came from, for spool reasons and logs. */
