@@ -125,6 +125,7 @@ public final class Ingester implements AutoCloseable {
   /** {@link #open(Home, IngestOptions, Consumer)}, reporting batches and retries to {@code metrics}. */
   public static Ingester open(Home home, IngestOptions options, Consumer<String> log, IngestMetrics metrics)
       throws IOException, SQLException, MetaDatabaseException, IngestException {
+    ChronicleWarnings.sendTo(log);
     IngestLock lock = IngestLock.acquire(home);
     MetaDatabase db = null;
     Ingester ingester = null;

@@ -6,6 +6,7 @@ import dev.metadb.writer.ChronicleSettings;
 import dev.metadb.writer.CycleFiles;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.SQLException;
@@ -113,10 +114,15 @@ final class SlotReader implements Source {
   /**
    * Opens the slot queue in {@code dir} and positions it after {@code checkpoint} (null: from the
    * start).
+   *
+   * @throws NoSuchFileException {@code dir} is gone (removed since it was listed)
    */
   static SlotReader open(String name, Path dir, Long checkpoint, boolean skipMissing, Predicate<byte[]> committed,
       Consumer<String> log, Consumer<String> damage) throws CheckpointMissingException, IOException {
     Object identity = identity(dir);
+    if (identity == null) {
+      throw new NoSuchFileException(dir.toString(), null, "the slot directory went away while it was being opened");
+    }
     SlotReader reader = new SlotReader(name, dir, ChronicleSettings.openForReading(dir), identity, checkpoint, damage);
     try {
       String retired = SlotRetirement.reason(dir);
@@ -239,11 +245,11 @@ final class SlotReader implements Source {
         bytes.read(raw);
       }
     } catch (RuntimeException | AssertionError | InternalError e) {
-      return startSalvage("Chronicle cannot read past the entry after " + origin(lastTaken()) + ": " + e);
+      return damaged("Chronicle cannot read past the entry after " + origin(lastTaken()) + ": " + e);
     }
     if (raw == null) {
       String found = damageAhead();
-      return found == null ? null : startSalvage(found);
+      return found == null ? null : damaged(found);
     }
     try {
       PendingEntry entry = PendingEntry.decoded(this, index, EnvelopeCodec.decode(raw));
@@ -253,7 +259,7 @@ final class SlotReader implements Source {
       int cycle = queue.rollCycle().toCycle(index);
       try (CycleFileReader file = new CycleFileReader(cycleFiles.fileOf(dir, cycle), line -> {})) {
         if (!file.boundary(CycleFileReader.align4(end))) {
-          return startSalvage(origin(index) + " does not decode (" + e.getMessage() + ") and no document starts where"
+          return damaged(origin(index) + " does not decode (" + e.getMessage() + ") and no document starts where"
               + " its length says the next one does: its length or bytes are damaged");
         }
       }
@@ -291,6 +297,10 @@ final class SlotReader implements Source {
       return null;
     }
     checkedAtNanos = now;
+    if (moved()) {
+      unwatch();
+      return null;
+    }
     int cycle = nextHeader >= 0 ? nextCycle : queue.firstCycle();
     if (cycle < 0 || cycle == Integer.MAX_VALUE) {
       return null;
@@ -386,6 +396,17 @@ final class SlotReader implements Source {
     checkedCycle = -1;
   }
 
+  /**
+   * The tailer met {@code reason}: salvage, unless the directory was moved away meanwhile. Then
+   * the files at {@link #dir} are not the ones the tailer reads (it keeps the moved directory's
+   * mapped file), so neither the damage nor the position after the last entry taken means
+   * anything there: salvaging would skip the new directory's first entries and retire a sound
+   * slot. Nothing is taken until {@link SlotDiscovery} opens the slot again.
+   */
+  private PendingEntry damaged(String reason) throws IOException {
+    return moved() ? null : startSalvage(reason);
+  }
+
   /** Retires the slot for {@code reason}, reports it, and reads on from the salvage. */
   private PendingEntry startSalvage(String reason) throws IOException {
     String line = name + ": damaged: " + reason + ". Retired " + dir.getFileName()
@@ -421,6 +442,11 @@ final class SlotReader implements Source {
   boolean replaced() {
     Object now = identity(dir);
     return now != null && !now.equals(identity);
+  }
+
+  /** Whether {@code dir} is missing or another directory than the one this reader opened. */
+  private boolean moved() {
+    return !identity.equals(identity(dir));
   }
 
   /** The directory's file key (device and inode), or null when it is missing. */
