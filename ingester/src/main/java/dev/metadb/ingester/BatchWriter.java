@@ -12,6 +12,8 @@ import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,22 +33,24 @@ import java.util.function.Consumer;
  *   is read meanwhile, the queue and the files are the buffer
  * </pre>
  *
- * <p>COMMIT IN THE BACKGROUND ({@link #commitAsync}). Everything up to COMMIT runs on the loop's
- * thread; the COMMIT statement itself (writing the batch's pages to the WAL, and every ~1000
- * pages SQLite's automatic checkpoint with its fsyncs: about 40 % of the ingester's time in the
- * 2026-12-03 profile) runs on this writer's one committer thread, while the loop reads and
- * decodes the next batch. At most one commit is in flight, and the loop uses the connection for
- * nothing else until {@link #settle} has waited for it, except a new file's ledger lookup
- * (sqlite-jdbc serialises statements on one connection; the lookup may see the in-flight rows,
- * which are either committed or, merged, committed again). Why this keeps exactly once:
+ * <p>WRITTEN IN THE BACKGROUND ({@link #commitInBackground}). The whole transaction (the
+ * inserts, the checkpoints, COMMIT) runs on this writer's one committer thread while the loop
+ * reads, decodes and validates the next batch: in the 2026-12-03 profile of a 1M-event drain,
+ * decoding was about two thirds of the loop's Java time and SQLite (bind, step, COMMIT) most of
+ * the rest, so the two overlap. At most one batch is in flight; the loop waits for it ({@link
+ * #settle}) before it hands over the next one and before anything else that uses meta.db
+ * (discovery, housekeeping), except a new file's ledger lookup (sqlite-jdbc serialises calls on
+ * one connection; the lookup may see the in-flight rows, which are either committed or, merged,
+ * committed again). Why this keeps exactly once:
  *
  * <ol>
- *   <li>each source's {@link Source#saveCheckpoint} runs before the hand-off and remembers what
- *       it wrote; {@link Source#committed} (called by {@link #settle}, on the loop's thread)
- *       moves the stored checkpoint to exactly that, not to what was taken since;
- *   <li>a failed background COMMIT is rolled back and its batch is merged in front of the batch
- *       being filled; the merged batch is committed (with retries, as above) with every source's
- *       current pending checkpoint, which describes exactly the merged rows.
+ *   <li>each source's checkpoint is fixed on the loop's thread at the hand-off ({@link
+ *       Source#pendingCheckpoint}), so the transaction writes exactly the position of the rows it
+ *       carries, however far the source has read since; {@link Source.Checkpoint#committed}
+ *       (called by {@link #settle}, on the loop's thread) makes that position the stored one;
+ *   <li>a failed background transaction is rolled back and its batch is merged in front of the
+ *       batch being filled; the merged batch is committed (with retries, as above) with
+ *       checkpoints fixed anew, which describe exactly the merged rows.
  * </ol>
  *
  * <p>AT LEAST ONCE, NOT EXACTLY ONCE: spool lines. An entry is spooled before its batch commits;
@@ -62,13 +66,10 @@ final class BatchWriter implements AutoCloseable {
     boolean stopRequested();
   }
 
-  /** One attempt's transaction, written up to COMMIT, and what it will count once committed. */
+  /** One committed attempt: its batch, the checkpoints it wrote, and what it counts. */
   private record Attempt(
-      Batch batch, WriteTransaction tx, long inserted, long duplicates, long spooled, long alreadySpooled,
-      long retries, long[] insertedPerTable, long startedNanos) {}
-
-  /** The attempt whose COMMIT runs on the committer thread; {@code done} yields when it ended. */
-  private record InFlight(Attempt attempt, Future<Long> done) {}
+      Batch batch, List<Source.Checkpoint> checkpoints, long inserted, long duplicates, long spooled,
+      long alreadySpooled, long retries, long[] insertedPerTable, long startedNanos, long endedNanos) {}
 
   private final Home home;
   private final EventInserter inserter;
@@ -82,7 +83,9 @@ final class BatchWriter implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
-  private InFlight inFlight;
+  /** The batch whose transaction runs on the committer thread, or null. */
+  private Batch handedBatch;
+  private Future<Attempt> inFlight;
   private volatile IngestStats stats = IngestStats.ZERO;
 
   private IngestMetrics metrics = IngestMetrics.NONE;
@@ -107,79 +110,68 @@ final class BatchWriter implements AutoCloseable {
   }
 
   /**
-   * Commits the batch, retrying transient failures with capped backoff, and clears it. Returns
-   * false when a stop was requested before it could commit (the entries stay in their sources for
-   * the next run). Call {@link #settle} first.
-   */
-  boolean commit(Batch batch) throws SQLException, IOException {
-    return commit(batch, null);
-  }
-
-  /**
-   * Writes the batch up to COMMIT on this thread and runs COMMIT on the committer thread; the
-   * batch is left empty for the next fill. A failure before COMMIT is retried here, as {@link
-   * #commit}. Call {@link #settle} first: one commit at a time is in flight.
+   * Hands the batch's transaction (rows, checkpoints fixed now, COMMIT) to the committer thread and
+   * leaves the batch empty for the next fill. Call {@link #settle} first: one batch at a time is in
+   * flight.
    *
    * @return false when a stop was requested before the batch could commit
    */
   boolean commitInBackground(Batch batch) throws SQLException, IOException {
     if (inFlight != null) {
-      throw new IllegalStateException("a commit is already in flight");
+      throw new IllegalStateException("a batch is already in flight");
     }
-    Batch handed = batch.detach();
-    Attempt attempt;
+    List<Source.Checkpoint> fixed;
     try {
-      attempt = writeUncommitted(handed, 0);
-    } catch (SQLException | IOException e) {
-      batch.absorb(handed);
+      fixed = checkpoints(batch);
+    } catch (IOException e) {
       return commit(batch, e);
     }
-    inFlight = new InFlight(attempt, committer.submit(() -> {
-      attempt.tx().commit();
-      return System.nanoTime();
-    }));
+    Batch handed = batch.detach();
+    handedBatch = handed;
+    inFlight = committer.submit(() -> writeUncommitted(handed, fixed, 0));
     return true;
   }
 
   /**
-   * Waits for the commit in flight, if any. Committed: its sources' checkpoints become the stored
+   * Waits for the batch in flight, if any. Committed: its sources' checkpoints become the stored
    * ones and the counters move. Failed: rolled back, merged in front of {@code current} (the
-   * batch being filled) and committed with it, retrying as {@link #commit}.
+   * batch being filled) and committed with it, retrying with capped backoff.
    *
    * @return false when a stop was requested before the merged batch could commit
    */
   boolean settle(Batch current) throws SQLException, IOException {
-    InFlight pending = inFlight;
+    Future<Attempt> pending = inFlight;
+    Batch handed = handedBatch;
     if (pending == null) {
       return true;
     }
     inFlight = null;
+    handedBatch = null;
     Throwable failure = await(pending);
     if (failure == null) {
       return true;
     }
-    pending.attempt().tx().close();
     int taken = current.size();
-    current.absorb(pending.attempt().batch());
-    if (failure instanceof SQLException e) {
-      log.accept("meta.db: the commit of " + pending.attempt().batch().size() + " entries failed (" + e.getMessage()
+    current.absorb(handed);
+    if (failure instanceof SQLException || failure instanceof IOException) {
+      log.accept("meta.db: the transaction of " + handed.size() + " entries failed (" + failure.getMessage()
           + "); rolled back, retrying it together with the " + taken + " entries taken since");
-      return commit(current, e);
+      return commit(current, (Exception) failure);
     }
-    throw new IllegalStateException("COMMIT failed on the committer thread", failure);
+    throw new IllegalStateException("the committer thread failed", failure);
   }
 
   /**
-   * Waits, even when interrupted (the connection is not the loop's again until the commit ended;
-   * the flag is kept), for the in-flight COMMIT; applies it when it succeeded, else returns why not.
+   * Waits, even when interrupted (the connection is not the loop's again until the transaction
+   * ended; the flag is kept), for the batch in flight; applies it when it committed, else returns
+   * why not (it was rolled back).
    */
-  private Throwable await(InFlight pending) {
+  private Throwable await(Future<Attempt> pending) {
     boolean interrupted = false;
     try {
       while (true) {
         try {
-          long endedNanos = pending.done().get();
-          committed(pending.attempt(), endedNanos);
+          committed(pending.get());
           return null;
         } catch (InterruptedException e) {
           interrupted = true;
@@ -194,7 +186,21 @@ final class BatchWriter implements AutoCloseable {
     }
   }
 
-  /** {@link #commit(Batch)}, after a first attempt that already failed with {@code failed} (null: none yet). */
+  /** Every touched source's checkpoint, fixed now, in the order the sources were first touched. */
+  private static List<Source.Checkpoint> checkpoints(Batch batch) throws IOException {
+    List<Source.Checkpoint> fixed = new ArrayList<>(batch.sources.size());
+    for (Source source : batch.sources) {
+      fixed.add(source.pendingCheckpoint());
+    }
+    return fixed;
+  }
+
+  /**
+   * Commits the batch on this thread, retrying transient failures with capped backoff, and clears
+   * it; {@code failed} is the failure of an attempt already made (null: none yet). Returns false
+   * when a stop was requested before it could commit (the entries stay in their sources for the
+   * next run).
+   */
   private boolean commit(Batch batch, Exception failed) throws SQLException, IOException {
     Backoff backoff = null;
     RetryLog retryLog = new RetryLog(log, System::nanoTime);
@@ -203,11 +209,7 @@ final class BatchWriter implements AutoCloseable {
     while (true) {
       if (failure == null) {
         try {
-          Attempt attempt = writeUncommitted(batch, retries);
-          try (WriteTransaction tx = attempt.tx()) {
-            tx.commit();
-          }
-          committed(attempt, System.nanoTime());
+          committed(writeUncommitted(batch, checkpoints(batch), retries));
           batch.clear();
           retryLog.committed();
           return true;
@@ -246,19 +248,18 @@ final class BatchWriter implements AutoCloseable {
   }
 
   /**
-   * One attempt at the batch's transaction, up to COMMIT: BEGIN, the rows, the checkpoints. The
-   * caller commits the returned transaction (or closes it, which rolls back); on failure it is
-   * rolled back here.
+   * One attempt at the batch's transaction: BEGIN, the rows, the checkpoints, COMMIT; rolled back
+   * on failure. Touches no source: it may run on the committer thread while the loop takes on.
    */
-  private Attempt writeUncommitted(Batch batch, long retriesSoFar) throws SQLException, IOException {
+  private Attempt writeUncommitted(Batch batch, List<Source.Checkpoint> fixed, long retriesSoFar)
+      throws SQLException, IOException {
     Instant now = Timestamps.now();
     long inserted = 0;
     long duplicates = 0;
     long spooled = 0;
     long[] insertedPerTable = new long[Table.values().length];
     long started = System.nanoTime();
-    WriteTransaction tx = db.begin();
-    try {
+    try (WriteTransaction tx = db.begin()) {
       for (PendingEntry entry : batch.entries) {
         if (entry.spooled) {
           continue;
@@ -285,26 +286,21 @@ final class BatchWriter implements AutoCloseable {
           spooled++;
         }
       }
-      for (Source source : batch.sources) {
-        source.saveCheckpoint(checkpoints, now);
+      for (Source.Checkpoint checkpoint : fixed) {
+        checkpoint.save(checkpoints, now);
       }
-    } catch (SQLException | IOException | RuntimeException e) {
-      try {
-        tx.close();
-      } catch (SQLException rollback) {
-        e.addSuppressed(rollback);
-      }
-      throw e;
+      tx.commit();
     }
     long alreadySpooled = batch.entries.stream().filter(e -> e.spooled).count() - spooled;
-    return new Attempt(batch, tx, inserted, duplicates, spooled, alreadySpooled, retriesSoFar, insertedPerTable, started);
+    return new Attempt(batch, fixed, inserted, duplicates, spooled, alreadySpooled, retriesSoFar, insertedPerTable, started,
+        System.nanoTime());
   }
 
-  /** The attempt's COMMIT succeeded (ending at {@code endedNanos}): checkpoints and counters move. */
-  private void committed(Attempt a, long endedNanos) {
-    metrics.batchCommitted(a.insertedPerTable(), a.batch().size(), a.duplicates(), a.spooled(), endedNanos - a.startedNanos());
-    for (Source source : a.batch().sources) {
-      source.committed();
+  /** The attempt committed: checkpoints and counters move. On the loop's thread. */
+  private void committed(Attempt a) {
+    metrics.batchCommitted(a.insertedPerTable(), a.batch().size(), a.duplicates(), a.spooled(), a.endedNanos() - a.startedNanos());
+    for (Source.Checkpoint checkpoint : a.checkpoints()) {
+      checkpoint.committed();
     }
     IngestStats s = stats;
     stats = new IngestStats(
@@ -322,17 +318,18 @@ final class BatchWriter implements AutoCloseable {
   }
 
   /**
-   * Waits for a commit still in flight (the loop ended by an exception): committed, it counts;
-   * failed, it is rolled back (its entries are read again on the next start). Then closes the
+   * Waits for a batch still in flight (the loop ended by an exception): committed, it counts;
+   * failed, it was rolled back (its entries are read again on the next start). Then closes the
    * statements and the committer thread.
    */
   @Override
   public void close() throws SQLException {
-    InFlight pending = inFlight;
+    Future<Attempt> pending = inFlight;
     inFlight = null;
+    handedBatch = null;
     try {
-      if (pending != null && await(pending) != null) {
-        pending.attempt().tx().close();
+      if (pending != null) {
+        await(pending);
       }
     } finally {
       committer.shutdown();

@@ -24,9 +24,9 @@ import java.util.function.Consumer;
  *
  * <p>CHECKPOINT: the file's {@link Ledger} row, identity ({@link FileIdentity}: head hash and
  * inode) and the byte offset after the last line consumed (applied, blank or quarantined),
- * written by the transaction that commits those lines' rows. While that transaction's COMMIT
- * runs in the background the source reads on; {@link #committed} then stores what {@link
- * #saveCheckpoint} wrote and keeps what was consumed since as the next checkpoint's.
+ * written by the transaction that commits those lines' rows. While that transaction runs in the
+ * background the source reads on; its {@link Checkpoint#committed} then stores the row it was
+ * fixed at and keeps what was consumed since as the next checkpoint's.
  *
  * <p>READING
  *
@@ -67,10 +67,6 @@ final class FileSource implements Source {
   private Ledger.Entry stored;
   /** The row the next checkpoint advances from: {@link #stored}, or a fresh one at the start. */
   private Ledger.Entry base;
-  /** The row the last {@link #saveCheckpoint} wrote (null: none pending), and its line counts. */
-  private Ledger.Entry saving;
-  private long savingApplied;
-  private long savingQuarantined;
   private long consumedUpTo;
   private long applied;
   private long quarantined;
@@ -230,28 +226,30 @@ final class FileSource implements Source {
   }
 
   @Override
-  public void saveCheckpoint(CheckpointStore store, Instant now) throws SQLException, IOException {
+  public Checkpoint pendingCheckpoint() throws IOException {
     if (!moved) {
-      return;
+      return Checkpoint.NONE;
     }
     rejects.sync();
-    saving = base.advancedTo(ledgerFile, consumedUpTo, applied, quarantined);
-    savingApplied = applied;
-    savingQuarantined = quarantined;
-    store.saveFile(stored, saving, now);
-  }
+    Ledger.Entry previous = stored;
+    Ledger.Entry next = base.advancedTo(ledgerFile, consumedUpTo, applied, quarantined);
+    long appliedThen = applied;
+    long quarantinedThen = quarantined;
+    return new Checkpoint() {
+      @Override
+      public void save(CheckpointStore store, Instant now) throws SQLException {
+        store.saveFile(previous, next, now);
+      }
 
-  @Override
-  public void committed() {
-    if (saving == null) {
-      return;
-    }
-    stored = saving;
-    base = saving;
-    applied -= savingApplied;
-    quarantined -= savingQuarantined;
-    moved = consumedUpTo != saving.offset();
-    saving = null;
+      @Override
+      public void committed() {
+        stored = next;
+        base = next;
+        applied -= appliedThen;
+        quarantined -= quarantinedThen;
+        moved = consumedUpTo != next.offset();
+      }
+    };
   }
 
   @Override

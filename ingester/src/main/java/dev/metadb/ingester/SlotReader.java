@@ -46,8 +46,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  *
  * <p>CHECKPOINT: the index of the last entry taken, in {@code ingest_checkpoint} ({@link
  * CheckpointStore}), written by the transaction that commits that entry's row. While that
- * transaction's COMMIT runs in the background the reader takes on; {@link #committed} then
- * moves the stored checkpoint to what {@link #saveCheckpoint} wrote, not to the last entry taken.
+ * transaction runs in the background the reader takes on; its {@link Checkpoint#committed} then
+ * moves the stored checkpoint to the entry it was fixed at, not to the last entry taken.
  *
  * <p>DAMAGE. Chronicle's tailer waits for ever at a zero or incomplete header and is sent astray
  * by a damaged length. So the reader switches the slot to {@link SlotSalvage} (reading its files
@@ -82,9 +82,6 @@ final class SlotReader implements Source {
   private long takenIndex;
   /** Entries taken and not yet committed (those of a commit in flight included). */
   private long takenSinceCommit;
-  /** What the last {@link #saveCheckpoint} wrote: index and entry count (0: nothing pending). */
-  private long savedIndex;
-  private long savedCount;
   private final Consumer<String> damage;
   private final CycleFiles cycleFiles;
   /** Non-null once the slot is damaged: everything after the last entry taken comes from here. */
@@ -197,21 +194,24 @@ final class SlotReader implements Source {
   }
 
   @Override
-  public void saveCheckpoint(CheckpointStore store, Instant now) throws SQLException {
-    if (takenSinceCommit > 0) {
-      store.save(name, takenIndex, takenSinceCommit, now);
-      savedIndex = takenIndex;
-      savedCount = takenSinceCommit;
+  public Checkpoint pendingCheckpoint() {
+    long index = takenIndex;
+    long count = takenSinceCommit;
+    if (count == 0) {
+      return Checkpoint.NONE;
     }
-  }
+    return new Checkpoint() {
+      @Override
+      public void save(CheckpointStore store, Instant now) throws SQLException {
+        store.save(name, index, count, now);
+      }
 
-  @Override
-  public void committed() {
-    if (savedCount > 0) {
-      checkpoint = savedIndex;
-      takenSinceCommit -= savedCount;
-      savedCount = 0;
-    }
+      @Override
+      public void committed() {
+        checkpoint = index;
+        takenSinceCommit -= count;
+      }
+    };
   }
 
   /** The index of the last committed entry; null while nothing from this slot is committed. */
