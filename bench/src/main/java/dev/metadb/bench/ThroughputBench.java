@@ -109,7 +109,7 @@ final class ThroughputBench implements Benchmark {
     int events = ctx.config().throughputEvents();
     int n = rounds.size();
     var t = ResultTable.builder("ingest-throughput", "Ingest throughput against the raw SQLite ceiling")
-        .description("Issues 3 and 13: " + events + " mixed events (all 16 tables, time-ordered ids), " + n + " rounds. "
+        .description("Issues 3 and 13: " + events + " mixed events (all 16 tables, time-ordered ids), " + n + (n == 1 ? " round. " : " rounds. ")
             + "**Baseline (ceiling):** the same rows inserted through sqlite-jdbc as fast as it goes, prepared "
             + "`INSERT OR IGNORE` per table, " + ctx.config().rawBatchSize() + " rows per `BEGIN IMMEDIATE` transaction, "
             + "into a file created as meta.db is (`MetaDatabase.open`: same tables and indexes, WAL, synchronous=NORMAL, "
