@@ -17,6 +17,8 @@ import java.util.List;
  * @param warmupIterations untimed rounds before them
  * @param throughputEvents events in the pre-filled queue and in the raw-insert ceiling
  * @param rawBatchSize rows per transaction in the raw-insert ceiling
+ * @param throughputRounds rounds of the ingest-throughput table, each timing the ceiling and both
+ *     ingest paths afresh, so the table shows the spread between rounds, not one draw
  * @param appendsPerThread timed appends per thread for the in-process append latency
  * @param sqliteAppendsPerThread the same for the (much slower) direct SQLite insert
  * @param appendThreads thread counts for the in-process append latency
@@ -40,6 +42,7 @@ record BenchConfig(
     int warmupIterations,
     int throughputEvents,
     int rawBatchSize,
+    int throughputRounds,
     int appendsPerThread,
     int sqliteAppendsPerThread,
     List<Integer> appendThreads,
@@ -53,13 +56,13 @@ record BenchConfig(
 
   static BenchConfig fullRun() {
     return new BenchConfig(false, List.of(1, 4, 8, 16, 32), 500, 8, 20_000, 250, 30, 30, 5,
-        1_000_000, 1_000, 200_000, 20_000, List.of(1, 4), 8, 100, 15_000, 2_500,
+        1_000_000, 1_000, 5, 200_000, 20_000, List.of(1, 4), 8, 100, 15_000, 2_500,
         List.of(1, 8, 32), 20_000, 3_000);
   }
 
   static BenchConfig quickRun() {
     return new BenchConfig(true, List.of(2), 50, 1, 1_500, 250, 1, 10, 2,
-        10_000, 1_000, 5_000, 1_000, List.of(2), 1, 50, 1_500, 500,
+        10_000, 1_000, 1, 5_000, 1_000, List.of(2), 1, 50, 1_500, 500,
         List.of(2), 1_000, 300);
   }
 }

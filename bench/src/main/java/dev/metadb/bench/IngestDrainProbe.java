@@ -69,10 +69,12 @@ public final class IngestDrainProbe {
   private static ThroughputReport ingest(Home home) throws Exception {
     try (Ingester ingester = Ingester.open(home, IngestOptions.DEFAULTS, line -> System.err.println("ingest: " + line))) {
       long start = System.nanoTime();
+      long cpuStart = ThroughputReport.processCpuNanos();
       IngestStats stats = ingester.drain();
       long nanos = System.nanoTime() - start;
+      long cpuNanos = ThroughputReport.processCpuNanos() - cpuStart;
       System.err.println("ingest: " + stats);
-      return new ThroughputReport(stats.inserted(), nanos);
+      return new ThroughputReport(stats.inserted(), nanos, cpuNanos);
     }
   }
 
@@ -83,11 +85,13 @@ public final class IngestDrainProbe {
     ReplayRequest request = ReplayRequest.of(
         home, SpoolFiles.inHome(home).stream().map(ReplaySource::spool).toList(), false).withSettle(Duration.ZERO);
     long start = System.nanoTime();
+    long cpuStart = ThroughputReport.processCpuNanos();
     ReplaySummary summary = Replay.run(request, ReplayProgress.NONE, line -> System.err.println("replay: " + line));
     long nanos = System.nanoTime() - start;
+    long cpuNanos = ThroughputReport.processCpuNanos() - cpuStart;
     if (summary.failure() != null) {
       throw new IllegalStateException(summary.failure());
     }
-    return new ThroughputReport(summary.inserted(), nanos);
+    return new ThroughputReport(summary.inserted(), nanos, cpuNanos);
   }
 }

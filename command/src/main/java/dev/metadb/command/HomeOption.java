@@ -9,7 +9,7 @@ public final class HomeOption {
   @Option(
       names = "--home",
       paramLabel = "DIR",
-      description = "metadb home directory (default: $METADB_HOME, else ~/.metadb)")
+      description = "the home (default: $METADB_HOME, else ~/.metadb)")
   Path home;
 
   /**

@@ -52,6 +52,8 @@ class HelpTest {
         assertTrue(lines.contains(example), "metadb " + command + " --help at " + columns
             + " columns breaks the example\n" + example + "\n" + help);
       }
+      assertTrue(cl.getCommandSpec().findOption("--home") == null || help.contains("~/.metadb"),
+          "metadb " + command + " --help at " + columns + " columns breaks the default home's path:\n" + help);
       for (String line : lines) {
         assertTrue(line.length() <= columns || examples.contains(line),
             "metadb " + command + " --help at " + columns + " columns: a line of prose is wider:\n" + line);

@@ -13,6 +13,10 @@ import java.util.Set;
  * <p>BOUND: the batch is {@link #full()} at {@code maxEntries} entries or at {@code maxBytes}
  * encoded bytes, whichever comes first; sources stop adding to a full batch, so it holds at most
  * {@code maxBytes} plus its last entry's bytes (a first entry always fits, whatever its size).
+ *
+ * <p>Two exist at once while a commit runs in the background ({@link BatchWriter}): the one in
+ * flight ({@link #detach}) and the one being filled; a failed background commit is merged back in
+ * front of the one being filled ({@link #absorb}), so entries stay in the order taken.
  */
 final class Batch {
   final List<PendingEntry> entries = new ArrayList<>();
@@ -64,6 +68,34 @@ final class Batch {
   /** Nanoseconds since the first thing was taken, 0 when empty. */
   long ageNanos(long nowNanos) {
     return isEmpty() ? 0 : nowNanos - firstAtNanos;
+  }
+
+  /** Moves everything into a new batch and leaves this one empty. */
+  Batch detach() {
+    Batch moved = new Batch(maxEntries, maxBytes);
+    moved.entries.addAll(entries);
+    moved.sources.addAll(sources);
+    moved.bytes = bytes;
+    moved.firstAtNanos = firstAtNanos;
+    clear();
+    return moved;
+  }
+
+  /** Puts {@code earlier}'s entries and sources (taken before this batch's) in front of this batch's. */
+  void absorb(Batch earlier) {
+    if (earlier.isEmpty()) {
+      return;
+    }
+    List<PendingEntry> later = new ArrayList<>(entries);
+    entries.clear();
+    entries.addAll(earlier.entries);
+    entries.addAll(later);
+    Set<Source> laterSources = new LinkedHashSet<>(sources);
+    sources.clear();
+    sources.addAll(earlier.sources);
+    sources.addAll(laterSources);
+    firstAtNanos = earlier.firstAtNanos;
+    bytes += earlier.bytes;
   }
 
   void clear() {

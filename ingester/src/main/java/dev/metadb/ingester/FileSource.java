@@ -24,7 +24,9 @@ import java.util.function.Consumer;
  *
  * <p>CHECKPOINT: the file's {@link Ledger} row, identity ({@link FileIdentity}: head hash and
  * inode) and the byte offset after the last line consumed (applied, blank or quarantined),
- * written by the transaction that commits those lines' rows.
+ * written by the transaction that commits those lines' rows. While that transaction runs in the
+ * background the source reads on; its {@link Checkpoint#committed} then stores the row it was
+ * fixed at and keeps what was consumed since as the next checkpoint's.
  *
  * <p>READING
  *
@@ -65,7 +67,6 @@ final class FileSource implements Source {
   private Ledger.Entry stored;
   /** The row the next checkpoint advances from: {@link #stored}, or a fresh one at the start. */
   private Ledger.Entry base;
-  private Ledger.Entry saving;
   private long consumedUpTo;
   private long applied;
   private long quarantined;
@@ -225,25 +226,30 @@ final class FileSource implements Source {
   }
 
   @Override
-  public void saveCheckpoint(CheckpointStore store, Instant now) throws SQLException, IOException {
+  public Checkpoint pendingCheckpoint() throws IOException {
     if (!moved) {
-      return;
+      return Checkpoint.NONE;
     }
     rejects.sync();
-    saving = base.advancedTo(ledgerFile, consumedUpTo, applied, quarantined);
-    store.saveFile(stored, saving, now);
-  }
+    Ledger.Entry previous = stored;
+    Ledger.Entry next = base.advancedTo(ledgerFile, consumedUpTo, applied, quarantined);
+    long appliedThen = applied;
+    long quarantinedThen = quarantined;
+    return new Checkpoint() {
+      @Override
+      public void save(CheckpointStore store, Instant now) throws SQLException {
+        store.saveFile(previous, next, now);
+      }
 
-  @Override
-  public void committed() {
-    if (!moved) {
-      return;
-    }
-    stored = saving;
-    base = saving;
-    applied = 0;
-    quarantined = 0;
-    moved = false;
+      @Override
+      public void committed() {
+        stored = next;
+        base = next;
+        applied -= appliedThen;
+        quarantined -= quarantinedThen;
+        moved = consumedUpTo != next.offset();
+      }
+    };
   }
 
   @Override

@@ -16,30 +16,42 @@ import java.util.function.Consumer;
  * The ingester: takes events from every source of a home (writer slots, {@code inbox/} files,
  * {@code --trail} files) and commits them into meta.db exactly once.
  *
- * <p>THE LOOP (one thread).
+ * <p>THE LOOP (one thread, plus the batch writer's committer thread for the transactions).
  *
  * <pre>
  *   loop:
- *     every RESCAN (50 ms): discoveries find new sources and notice changed ones (some only
- *                            with nothing uncommitted: then at the next empty batch)
+ *     every RESCAN (50 ms): wait for the batch in flight, then discoveries find new sources and
+ *                            notice changed ones (some only with nothing uncommitted: then at
+ *                            the next empty batch)
  *     taken := take what is ready from every source, round-robin, into the batch
- *     if the batch is full (batch size, or EventInserter.MAX_BATCH_BYTES of entries), or its oldest entry waited maxLatency, or we are stopping, or
+ *     if the batch is full (batch size, or EventInserter.MAX_BATCH_BYTES of entries), or its
+ *        oldest entry waited maxLatency, or we are stopping, or
  *        (drain) nothing more is ready:
- *         commit it: rows and every touched source's checkpoint in one transaction
- *                    (retried with capped backoff on busy / full / I/O, see BatchWriter)
- *     else if nothing was taken: housekeeping (WAL checkpoint, retention) if nothing is
- *        uncommitted, then pause: 1 ms while anything was taken in the last HOT second,
- *        else 1..10 ms, growing (never past the batch's maxLatency)
- *   until stopped, or (drain) until nothing more is ready and nothing is uncommitted
+ *         wait for the batch in flight (a failed one is merged in front of this batch), fix
+ *         every touched source's checkpoint, and hand the batch to the committer thread: rows
+ *         and checkpoints in one transaction (retried with capped backoff on busy / full / I/O,
+ *         see BatchWriter); the next batch is read and decoded meanwhile
+ *     else if nothing was taken: wait for the batch in flight; housekeeping (WAL checkpoint,
+ *        retention) if nothing is uncommitted, then pause: 1 ms while anything was taken in the
+ *        last HOT second, else 1..10 ms, growing (never past the batch's maxLatency)
+ *   until stopped, or (drain) until nothing more is ready and nothing is uncommitted or in flight
  * </pre>
+ *
+ * <p>WHY A COMMITTER THREAD. In a 1M-event drain, reading, decoding and validating entries was
+ * about two thirds of the loop's Java time and SQLite's work (bind, step, COMMIT) most of the
+ * rest (docs/benchmarks.md, "Where the time goes: ingest"); run one after the other on one thread
+ * they capped the drain at about 0.65x of the raw SQLite insert of the same rows. Overlapping them
+ * is what can bring it near the ceiling when a second core is free.
  *
  * <p>LAG. A Chronicle append is a write into a shared memory map, which no file notification
  * reports, so the loop polls. While events flow it polls every millisecond, so an entry waits at
  * most about 1 ms to be seen and maxLatency (default 2 ms) to be committed; after a quiet second
  * it backs off to 10 ms between polls, so an idle ingester costs about 100 wake-ups a second.
  *
- * <p>EXACTLY ONCE. Rows and checkpoints commit in one transaction; a restart resumes every
- * source after its checkpoint ({@link Source}); INSERT OR IGNORE on event_id absorbs any re-read.
+ * <p>EXACTLY ONCE. Rows and checkpoints commit in one transaction; a source's checkpoint is fixed
+ * when its batch is handed over, and its stored checkpoint moves only to that, even when more was
+ * taken while the batch committed ({@link BatchWriter}); a restart resumes every source after its checkpoint ({@link Source});
+ * INSERT OR IGNORE on event_id absorbs any re-read.
  * A kill -9 at any point therefore loses nothing and duplicates nothing.
  *
  * <p>ONE PER HOME: {@link #open} takes the {@link IngestLock}. {@link #stop()} may be called from
@@ -115,6 +127,7 @@ public final class Ingester implements AutoCloseable {
   /** {@link #open(Home, IngestOptions, Consumer)}, reporting batches and retries to {@code metrics}. */
   public static Ingester open(Home home, IngestOptions options, Consumer<String> log, IngestMetrics metrics)
       throws IOException, SQLException, MetaDatabaseException, IngestException {
+    ChronicleWarnings.sendTo(log);
     IngestLock lock = IngestLock.acquire(home);
     MetaDatabase db = null;
     Ingester ingester = null;
@@ -182,30 +195,34 @@ public final class Ingester implements AutoCloseable {
     housekeeping.sweep(sources);
     while (true) {
       long now = System.nanoTime();
-      if (now >= nextRescan && discover(batch.isEmpty())) {
-        nextRescan = now + RESCAN_NANOS;
+      if (now >= nextRescan) {
+        if (!writer.settle(batch)) {
+          break;
+        }
+        if (discover(batch.isEmpty())) {
+          nextRescan = now + RESCAN_NANOS;
+        }
       }
       boolean stopping = stopRequested;
       int taken = stopping ? 0 : sources.fill(batch);
+      boolean last = stopping || (untilDrained && taken == 0);
       if (!batch.isEmpty()
-          && (batch.full()
-              || batch.ageNanos(now) >= maxLatencyNanos
-              || stopping
-              || (untilDrained && taken == 0))) {
-        if (!writer.commit(batch)) {
+          && (batch.full() || batch.ageNanos(now) >= maxLatencyNanos || last)) {
+        if (!writer.settle(batch) || !(batch.isEmpty() || writer.commitInBackground(batch))) {
           break;
         }
         housekeeping.committed();
         idlePauseMillis = 1;
         continue;
       }
-      if (stopping || (untilDrained && taken == 0)) {
-        break;
-      }
       if (taken > 0) {
         lastTakenNanos = now;
         idlePauseMillis = 1;
         continue;
+      }
+      // Nothing taken: let the batch in flight end (merging it here if it failed) before pausing.
+      if (!writer.settle(batch) || last) {
+        break;
       }
       boolean hot = now - lastTakenNanos < HOT_NANOS;
       long pause = hot ? 1 : idlePauseMillis;

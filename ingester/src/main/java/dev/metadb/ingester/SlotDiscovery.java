@@ -7,6 +7,7 @@ import dev.metadb.store.EventInserter;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  * <p>REPLACED SLOTS. A slot directory removed and created again (or restored) holds other
  * entries at the same indexes. Only between batches (nothing of the slot uncommitted), its reader
  * is dropped and opened again on what is there now, positioned by the restart rule of {@link
- * SlotReader}.
+ * SlotReader}. A slot directory gone between listing and opening is left for the next scan.
  */
 final class SlotDiscovery implements Discovery {
   private final Home home;
@@ -63,7 +64,11 @@ final class SlotDiscovery implements Discovery {
       String name = dir.getFileName().toString();
       if (sources.get(name) == null && Home.hasCycleFile(dir)) {
         Long checkpoint = checkpoints.get(name);
-        sources.add(SlotReader.open(name, dir, checkpoint, options.skipMissing(), this::committed, log, damage));
+        try {
+          sources.add(SlotReader.open(name, dir, checkpoint, options.skipMissing(), this::committed, log, damage));
+        } catch (NoSuchFileException e) {
+          continue;
+        }
         log.accept(name + ": reading " + (checkpoint == null ? "from its first entry" : "after checkpoint 0x" + Long.toHexString(checkpoint)));
       }
     }

@@ -6,6 +6,7 @@ import dev.metadb.writer.ChronicleSettings;
 import dev.metadb.writer.CycleFiles;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.SQLException;
@@ -44,7 +45,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@link #take} never blocks. Not thread-safe (Chronicle tailers are single-threaded objects).
  *
  * <p>CHECKPOINT: the index of the last entry taken, in {@code ingest_checkpoint} ({@link
- * CheckpointStore}), written by the transaction that commits that entry's row.
+ * CheckpointStore}), written by the transaction that commits that entry's row. While that
+ * transaction runs in the background the reader takes on; its {@link Checkpoint#committed} then
+ * moves the stored checkpoint to the entry it was fixed at, not to the last entry taken.
  *
  * <p>DAMAGE. Chronicle's tailer waits for ever at a zero or incomplete header and is sent astray
  * by a damaged length. So the reader switches the slot to {@link SlotSalvage} (reading its files
@@ -77,6 +80,7 @@ final class SlotReader implements Source {
   /** The stored checkpoint: index of the last committed entry; null before the first commit. */
   private Long checkpoint;
   private long takenIndex;
+  /** Entries taken and not yet committed (those of a commit in flight included). */
   private long takenSinceCommit;
   private final Consumer<String> damage;
   private final CycleFiles cycleFiles;
@@ -107,10 +111,15 @@ final class SlotReader implements Source {
   /**
    * Opens the slot queue in {@code dir} and positions it after {@code checkpoint} (null: from the
    * start).
+   *
+   * @throws NoSuchFileException {@code dir} is gone (removed since it was listed)
    */
   static SlotReader open(String name, Path dir, Long checkpoint, boolean skipMissing, Predicate<byte[]> committed,
       Consumer<String> log, Consumer<String> damage) throws CheckpointMissingException, IOException {
     Object identity = identity(dir);
+    if (identity == null) {
+      throw new NoSuchFileException(dir.toString(), null, "the slot directory went away while it was being opened");
+    }
     SlotReader reader = new SlotReader(name, dir, ChronicleSettings.openForReading(dir), identity, checkpoint, damage);
     try {
       String retired = SlotRetirement.reason(dir);
@@ -185,18 +194,24 @@ final class SlotReader implements Source {
   }
 
   @Override
-  public void saveCheckpoint(CheckpointStore store, Instant now) throws SQLException {
-    if (takenSinceCommit > 0) {
-      store.save(name, takenIndex, takenSinceCommit, now);
+  public Checkpoint pendingCheckpoint() {
+    long index = takenIndex;
+    long count = takenSinceCommit;
+    if (count == 0) {
+      return Checkpoint.NONE;
     }
-  }
+    return new Checkpoint() {
+      @Override
+      public void save(CheckpointStore store, Instant now) throws SQLException {
+        store.save(name, index, count, now);
+      }
 
-  @Override
-  public void committed() {
-    if (takenSinceCommit > 0) {
-      checkpoint = takenIndex;
-      takenSinceCommit = 0;
-    }
+      @Override
+      public void committed() {
+        checkpoint = index;
+        takenSinceCommit -= count;
+      }
+    };
   }
 
   /** The index of the last committed entry; null while nothing from this slot is committed. */
@@ -230,11 +245,11 @@ final class SlotReader implements Source {
         bytes.read(raw);
       }
     } catch (RuntimeException | AssertionError | InternalError e) {
-      return startSalvage("Chronicle cannot read past the entry after " + origin(lastTaken()) + ": " + e);
+      return damaged("Chronicle cannot read past the entry after " + origin(lastTaken()) + ": " + e);
     }
     if (raw == null) {
       String found = damageAhead();
-      return found == null ? null : startSalvage(found);
+      return found == null ? null : damaged(found);
     }
     try {
       PendingEntry entry = PendingEntry.decoded(this, index, EnvelopeCodec.decode(raw), raw.length);
@@ -244,7 +259,7 @@ final class SlotReader implements Source {
       int cycle = queue.rollCycle().toCycle(index);
       try (CycleFileReader file = new CycleFileReader(cycleFiles.fileOf(dir, cycle), line -> {})) {
         if (!file.boundary(CycleFileReader.align4(end))) {
-          return startSalvage(origin(index) + " does not decode (" + e.getMessage() + ") and no document starts where"
+          return damaged(origin(index) + " does not decode (" + e.getMessage() + ") and no document starts where"
               + " its length says the next one does: its length or bytes are damaged");
         }
       }
@@ -282,6 +297,10 @@ final class SlotReader implements Source {
       return null;
     }
     checkedAtNanos = now;
+    if (moved()) {
+      unwatch();
+      return null;
+    }
     int cycle = nextHeader >= 0 ? nextCycle : queue.firstCycle();
     if (cycle < 0 || cycle == Integer.MAX_VALUE) {
       return null;
@@ -377,6 +396,17 @@ final class SlotReader implements Source {
     checkedCycle = -1;
   }
 
+  /**
+   * The tailer met {@code reason}: salvage, unless the directory was moved away meanwhile. Then
+   * the files at {@link #dir} are not the ones the tailer reads (it keeps the moved directory's
+   * mapped file), so neither the damage nor the position after the last entry taken means
+   * anything there: salvaging would skip the new directory's first entries and retire a sound
+   * slot. Nothing is taken until {@link SlotDiscovery} opens the slot again.
+   */
+  private PendingEntry damaged(String reason) throws IOException {
+    return moved() ? null : startSalvage(reason);
+  }
+
   /** Retires the slot for {@code reason}, reports it, and reads on from the salvage. */
   private PendingEntry startSalvage(String reason) throws IOException {
     String line = name + ": damaged: " + reason + ". Retired " + dir.getFileName()
@@ -412,6 +442,11 @@ final class SlotReader implements Source {
   boolean replaced() {
     Object now = identity(dir);
     return now != null && !now.equals(identity);
+  }
+
+  /** Whether {@code dir} is missing or another directory than the one this reader opened. */
+  private boolean moved() {
+    return !identity.equals(identity(dir));
   }
 
   /** The directory's file key (device and inode), or null when it is missing. */

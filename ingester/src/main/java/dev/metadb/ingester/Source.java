@@ -14,12 +14,17 @@ import java.time.Instant;
  *
  * <ol>
  *   <li>{@link #take} adds to the batch what is complete and ready now, up to {@code room}
- *       entries and never to a {@link Batch#full()} batch, and never blocks. The source remembers where it stopped: the pending checkpoint.
- *   <li>{@link #saveCheckpoint} runs inside the batch's transaction, after the rows: it writes the
- *       pending checkpoint (and makes durable anything that must be before it moves, such as
- *       quarantine entries). {@link #committed} follows a successful COMMIT.
- *   <li>A failed transaction is retried with the same batch; nothing is taken meanwhile, so the
- *       pending checkpoint still describes the batch.
+ *       entries and never to a {@link Batch#full()} batch, and never blocks. The source remembers
+ *       where it stopped: the pending checkpoint.
+ *   <li>{@link #pendingCheckpoint} fixes the pending checkpoint when the batch is handed to its
+ *       transaction (first making durable what must be before it moves, such as quarantine
+ *       entries). The transaction writes it after the rows ({@link Checkpoint#save}, possibly on
+ *       the batch writer's committer thread while this source takes on); after a successful
+ *       COMMIT, {@link Checkpoint#committed} makes exactly it the stored checkpoint. What was
+ *       taken since stays pending.
+ *   <li>A failed transaction is retried with the same batch, or (a failed background commit)
+ *       with the same batch followed by what was taken since, and a checkpoint fixed anew; nothing
+ *       is taken during the retry, so that checkpoint describes the batch retried.
  * </ol>
  *
  * A kill -9 anywhere therefore leaves every checkpoint equal to the rows committed: a restart
@@ -35,11 +40,29 @@ sealed interface Source extends AutoCloseable permits SlotReader, FileSource {
    */
   int take(Batch batch, int room) throws IOException;
 
-  /** Writes the pending checkpoint inside the batch's open transaction. */
-  void saveCheckpoint(CheckpointStore store, Instant now) throws SQLException, IOException;
+  /** The pending checkpoint, fixed now, for the transaction the batch is handed to. */
+  Checkpoint pendingCheckpoint() throws IOException;
 
-  /** The batch's transaction committed: the pending checkpoint is now the stored one. */
-  void committed();
+  /**
+   * One source's checkpoint as of one hand-off: immutable, so the transaction may write it on
+   * another thread while the source takes on.
+   */
+  interface Checkpoint {
+    /** A source that did not move: writes and changes nothing. */
+    Checkpoint NONE = new Checkpoint() {
+      @Override
+      public void save(CheckpointStore store, Instant now) {}
+
+      @Override
+      public void committed() {}
+    };
+
+    /** Writes it inside the batch's open transaction, after the rows. */
+    void save(CheckpointStore store, Instant now) throws SQLException;
+
+    /** The transaction committed: this is now the source's stored checkpoint. On the loop's thread. */
+    void committed();
+  }
 
   /** Where an entry at {@code position} came from, for spool reasons and logs. */
   String origin(long position);
