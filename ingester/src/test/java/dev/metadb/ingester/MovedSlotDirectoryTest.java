@@ -62,22 +62,11 @@ class MovedSlotDirectoryTest {
       Files.move(home.slotDir(0), dir.resolve("moved-slot-00"));
       append(home, 200, NEW);
 
-      Thread loop = new Thread(() -> {
-        try {
-          ingester.run();
-        } catch (Exception e) {
-          log.add("run failed: " + e);
-        }
-      });
-      loop.start();
-      try {
+      try (RunningIngester running = new RunningIngester(ingester, log)) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (Sql.count(home.metaDb(), "SELECT count(*) FROM ticks") < OLD + NEW && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
-      } finally {
-        ingester.stop();
-        loop.join();
       }
       assertEquals(OLD + NEW, Sql.count(home.metaDb(), "SELECT count(*) FROM ticks"), "log " + log);
       assertTrue(log.stream().anyMatch(l -> l.contains("was replaced by another directory; opening it again")), log.toString());
