@@ -47,7 +47,7 @@ public final class BenchMain implements Callable<Integer> {
   static List<Benchmark> all() {
     return List.of(new ConcurrentWritersBench(), new SteadyStateBench(), new InboxWritersBench(), new ReadsUnderLoadBench(), new ColdWarmBench(),
         new AppendLatencyBench(), new EndToEndLagBench(), new ThroughputBench(), new ReplayThroughputBench(), new QueryScaleBench(),
-        new RetentionSoakBench(), new LakeBench());
+        new RetentionSoakBench(), new LakeBench(), new MemoryBench());
   }
 
   public static void main(String[] args) {

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@code metadb ingest} process on one home, as an operator runs it: started before the writers
- * (its own start-up is not part of any figure), stopped with SIGTERM after the drain.
+ * A {@code metadb ingest} process on one home, as an operator runs it: through {@code bin/metadb}
+ * (so with the collector and heap cap of the distribution's {@code ingest.jvm.flags}; the launcher
+ * execs the JVM, so the process is the JVM), started before the writers (its own start-up is not
+ * part of any figure), stopped with SIGTERM after the drain.
  */
 final class IngesterProcess implements AutoCloseable {
   private final Process process;
@@ -26,7 +28,7 @@ final class IngesterProcess implements AutoCloseable {
   static IngesterProcess start(BenchContext ctx, Path home) throws Exception {
     Path log = ctx.logFile("ingest");
     Process process = JvmLauncher.start(
-        ctx.jvm().command("dev.metadb.command.Main", List.of("ingest", "--home", home.toString())), log);
+        List.of(ctx.repoRoot().resolve("bin/metadb").toString(), "ingest", "--home", home.toString()), log);
     try {
       return new IngesterProcess(process, log, RowCounter.await(home.resolve("meta.db"), Duration.ofSeconds(60), process));
     } catch (Exception e) {
@@ -38,6 +40,11 @@ final class IngesterProcess implements AutoCloseable {
   /** The ingester's peak resident set so far (VmHWM), in bytes; -1 where /proc is missing. */
   long peakRssBytes() {
     return PeakRss.of(process.pid());
+  }
+
+  /** The ingester's memory now (peak so far, anonymous and file-backed resident set). */
+  PeakRss.Sample memory() {
+    return PeakRss.sample(process.pid());
   }
 
   RowCounter rows() {
