@@ -2,6 +2,7 @@ package dev.metadb.command;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -132,6 +133,8 @@ class IngestCommandTest {
       assertEquals(ingest.pid(), json.get("ingester_pid").asLong());
       assertEquals(dev.metadb.store.Schema.VERSION, json.get("schema_version").asInt());
 
+      assertFalse(ignoresSigint(ingest.pid()), "the ingester inherited SIGINT ignored (the build runs as a"
+          + " background job of a non-interactive shell, which ignores SIGINT for it): run the tests in the foreground");
       long signalled = System.nanoTime();
       assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(ingest.pid())).start().waitFor());
       assertEquals(0, ingest.await(Duration.ofSeconds(10)), ingest.err().toString());
@@ -276,5 +279,12 @@ class IngestCommandTest {
     }
     CommandRun again = CommandRun.of("ingest", "--once", "--home", home.toString());
     assertEquals(0, again.exit(), "a retired slot that is fully read fails no later run: " + again.err());
+  }
+
+  /** Whether process {@code pid} ignores SIGINT (bit 2 of SigIgn in /proc/PID/status). */
+  private static boolean ignoresSigint(long pid) throws Exception {
+    String ignored = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+        .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).strip();
+    return (Long.parseLong(ignored, 16) & (1L << 1)) != 0;
   }
 }

@@ -32,12 +32,7 @@ class NativeLibrariesTest {
 
   @BeforeAll
   static void installAndRecord() throws Exception {
-    Path tarball = Path.of(System.getProperty("metadb.tarball"));
-    Path prefix = Files.createDirectories(tmp.resolve("prefix"));
-    Proc.Result untar = Proc.run(List.of("tar", "-xzf", tarball.toString(), "-C", prefix.toString()),
-        Map.of("PATH", MINIMAL_PATH), tmp, tmp.resolve("logs"));
-    assertEquals(0, untar.exit(), untar.err());
-    install = prefix.resolve("metadb-" + System.getProperty("metadb.version"));
+    install = TarballInstall.unpack(tmp);
     assertFalse(Files.exists(install.resolve("query.jsa")), "the query's CDS archive is made per machine, not shipped");
     home = tmp.resolve("home");
     Path empty = Files.createDirectories(tmp.resolve("setup-tmp"));

@@ -58,8 +58,9 @@ final class CycleFileReader implements AutoCloseable {
    * @param reason why {@code raw} did not decode, or what damage an envelope was recovered from;
    *     null for a sound entry
    * @param damaged whether the framing was damaged here (not just an entry that does not decode)
+   * @param bytes how many bytes of the file the item's content spans (its encoded size)
    */
-  record Item(long ordinal, long position, Envelope envelope, byte[] raw, String reason, boolean damaged) {}
+  record Item(long ordinal, long position, Envelope envelope, byte[] raw, String reason, boolean damaged, int bytes) {}
 
   private final Path file;
   private final FileChannel channel;
@@ -94,11 +95,11 @@ final class CycleFileReader implements AutoCloseable {
         try {
           Envelope envelope = EnvelopeCodec.decode(payload);
           position = align4(at + 4 + length);
-          return new Item(ordinal++, at, envelope, null, null, false);
+          return new Item(ordinal++, at, envelope, null, null, false, length);
         } catch (InvalidEventException e) {
           if (boundary(align4(at + 4 + length), size)) {
             position = align4(at + 4 + length);
-            return new Item(ordinal++, at, null, payload, e.getMessage(), false);
+            return new Item(ordinal++, at, null, payload, e.getMessage(), false, length);
           }
         }
       }
@@ -122,9 +123,9 @@ final class CycleFileReader implements AutoCloseable {
       Envelope recovered = decode(region);
       String reason = where(at) + ": " + damage;
       return recovered != null
-          ? new Item(ordinal++, at, recovered, null, reason + "; the entry after it decodes and is recovered", true)
+          ? new Item(ordinal++, at, recovered, null, reason + "; the entry after it decodes and is recovered", true, region.length)
           : new Item(ordinal++, at, null, region, reason + "; " + region.length + " bytes up to the next readable entry"
-              + (next < size ? " at byte " + next : " (none: the end of the file)") + " cannot be decoded", true);
+              + (next < size ? " at byte " + next : " (none: the end of the file)") + " cannot be decoded", true, region.length);
     }
     return null;
   }

@@ -147,7 +147,7 @@ final class FileSource implements Source {
     }
     int consumed = 0;
     caughtUp = false;
-    while (consumed < room) {
+    while (consumed < room && !batch.full()) {
       if (!reader.next()) {
         caughtUp = true;
         break;
@@ -166,7 +166,7 @@ final class FileSource implements Source {
   private void handle(Batch batch) throws IOException {
     LineVerdict verdict = LineVerdict.of(reader, format, kind.maxLineBytes());
     if (verdict instanceof LineVerdict.Event event) {
-      batch.add(PendingEntry.decoded(this, reader.number(), event.envelope()));
+      batch.add(PendingEntry.decoded(this, reader.number(), event.envelope(), reader.contentLength()));
       applied++;
     } else {
       if (verdict instanceof LineVerdict.Reject reject) {

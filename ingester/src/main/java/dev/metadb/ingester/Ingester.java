@@ -1,5 +1,6 @@
 package dev.metadb.ingester;
 
+import dev.metadb.store.EventInserter;
 import dev.metadb.store.MetaDatabase;
 import dev.metadb.store.MetaDatabaseException;
 import dev.metadb.writer.Home;
@@ -23,7 +24,8 @@ import java.util.function.Consumer;
  *                            notice changed ones (some only with nothing uncommitted: then at
  *                            the next empty batch)
  *     taken := take what is ready from every source, round-robin, into the batch
- *     if the batch is full, or its oldest entry waited maxLatency, or we are stopping, or
+ *     if the batch is full (batch size, or EventInserter.MAX_BATCH_BYTES of entries), or its
+ *        oldest entry waited maxLatency, or we are stopping, or
  *        (drain) nothing more is ready:
  *         wait for the batch in flight (a failed one is merged in front of this batch), fix
  *         every touched source's checkpoint, and hand the batch to the committer thread: rows
@@ -184,7 +186,7 @@ public final class Ingester implements AutoCloseable {
 
   private IngestStats loop(boolean untilDrained) throws SQLException, IOException, IngestException {
     IngestStats start = stats();
-    Batch batch = new Batch();
+    Batch batch = new Batch(options.batchSize(), EventInserter.MAX_BATCH_BYTES);
     long maxLatencyNanos = options.maxLatency().toNanos();
     long nextRescan = System.nanoTime() + RESCAN_NANOS;
     long idlePauseMillis = 1;
@@ -202,10 +204,10 @@ public final class Ingester implements AutoCloseable {
         }
       }
       boolean stopping = stopRequested;
-      int taken = stopping ? 0 : sources.fill(batch, options.batchSize());
+      int taken = stopping ? 0 : sources.fill(batch);
       boolean last = stopping || (untilDrained && taken == 0);
       if (!batch.isEmpty()
-          && (batch.size() >= options.batchSize() || batch.ageNanos(now) >= maxLatencyNanos || last)) {
+          && (batch.full() || batch.ageNanos(now) >= maxLatencyNanos || last)) {
         if (!writer.settle(batch) || !(batch.isEmpty() || writer.commitInBackground(batch))) {
           break;
         }

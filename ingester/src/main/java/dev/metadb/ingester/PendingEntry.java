@@ -15,22 +15,24 @@ final class PendingEntry {
   final Envelope envelope;
   final byte[] raw;
   final String problem;
+  final int bytes;
   boolean spooled;
 
-  private PendingEntry(Source source, long position, Envelope envelope, byte[] raw, String problem) {
+  private PendingEntry(Source source, long position, Envelope envelope, byte[] raw, String problem, int bytes) {
     this.source = source;
     this.position = position;
     this.envelope = envelope;
     this.raw = raw;
     this.problem = problem;
+    this.bytes = bytes;
   }
 
-  static PendingEntry decoded(Source source, long position, Envelope envelope) {
-    return new PendingEntry(source, position, envelope, null, null);
+  static PendingEntry decoded(Source source, long position, Envelope envelope, int bytes) {
+    return new PendingEntry(source, position, envelope, null, null, bytes);
   }
 
   static PendingEntry undecodable(Source source, long position, byte[] raw, String problem) {
-    return new PendingEntry(source, position, null, raw, problem);
+    return new PendingEntry(source, position, null, raw, problem, raw.length);
   }
 
   /** Where the entry came from: {@code slot-03 index 0x4e5f00000012}, {@code inbox/a.jsonl line 7}. */

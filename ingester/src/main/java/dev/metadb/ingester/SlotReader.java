@@ -184,7 +184,7 @@ final class SlotReader implements Source {
   public int take(Batch batch, int room) throws IOException {
     int taken = 0;
     PendingEntry entry;
-    while (taken < room && (entry = next()) != null) {
+    while (taken < room && !batch.full() && (entry = next()) != null) {
       batch.add(entry);
       takenIndex = entry.position;
       takenSinceCommit++;
@@ -252,7 +252,7 @@ final class SlotReader implements Source {
       return found == null ? null : damaged(found);
     }
     try {
-      PendingEntry entry = PendingEntry.decoded(this, index, EnvelopeCodec.decode(raw));
+      PendingEntry entry = PendingEntry.decoded(this, index, EnvelopeCodec.decode(raw), raw.length);
       noteRead(index, end);
       return entry;
     } catch (InvalidEventException e) {
@@ -431,7 +431,7 @@ final class SlotReader implements Source {
     if (item.damaged()) {
       damage.accept(name + ": " + item.reason());
     }
-    return PendingEntry.decoded(this, index, item.envelope());
+    return PendingEntry.decoded(this, index, item.envelope(), item.bytes());
   }
 
   /**

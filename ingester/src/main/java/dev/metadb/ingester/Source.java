@@ -14,7 +14,8 @@ import java.time.Instant;
  *
  * <ol>
  *   <li>{@link #take} adds to the batch what is complete and ready now, up to {@code room}
- *       entries, and never blocks. The source remembers where it stopped: the pending checkpoint.
+ *       entries and never to a {@link Batch#full()} batch, and never blocks. The source remembers
+ *       where it stopped: the pending checkpoint.
  *   <li>{@link #pendingCheckpoint} fixes the pending checkpoint when the batch is handed to its
  *       transaction (first making durable what must be before it moves, such as quarantine
  *       entries). The transaction writes it after the rows ({@link Checkpoint#save}, possibly on

@@ -50,8 +50,8 @@ final class Sources implements AutoCloseable {
     return found;
   }
 
-  /** Takes round-robin until the batch holds {@code batchSize} entries or no source has more. */
-  int fill(Batch batch, int batchSize) throws IOException {
+  /** Takes round-robin until the batch is {@link Batch#full()} or no source has more. */
+  int fill(Batch batch) throws IOException {
     if (byName.isEmpty()) {
       return 0;
     }
@@ -59,8 +59,8 @@ final class Sources implements AutoCloseable {
     int n = order.size();
     roundStart = (roundStart + 1) % n;
     int taken = 0;
-    for (int i = 0; i < n && batch.size() < batchSize; i++) {
-      taken += order.get((roundStart + i) % n).take(batch, batchSize - batch.size());
+    for (int i = 0; i < n && !batch.full(); i++) {
+      taken += order.get((roundStart + i) % n).take(batch, batch.room());
     }
     return taken;
   }

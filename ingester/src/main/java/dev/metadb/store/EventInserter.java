@@ -37,6 +37,21 @@ import org.sqlite.SQLiteErrorCode;
  * <p>Not thread-safe. {@link #close()} closes the prepared statements, not the connection.
  */
 public final class EventInserter implements AutoCloseable {
+  /**
+   * The most encoded event bytes (queue entries, JSONL lines) a batch takes before it commits,
+   * whatever its entry count: ingest and replay both stop filling a batch once it holds this
+   * many, so the heap a batch holds is bounded by this plus one event of at most
+   * {@link dev.metadb.event.EnvelopeCodec#MAX_LINE_BYTES} (a first entry always fits, whatever
+   * its size), not by the batch's entry count times the event size (1,000 events of 10 MiB
+   * would need 10 GiB). The ingester holds two batches at once (one committing in the background
+   * while the next fills). 8 MiB is about 25,000 typical events, so batches of ordinary events are
+   * bounded by their count, as before. Decoded, an event holds no more heap than its encoded
+   * bytes: a string of n UTF-8 bytes is at most n bytes in a Java string (Latin-1 one byte per
+   * character, UTF-16 two bytes for characters of two or more UTF-8 bytes), and JSON escapes only
+   * make the encoded form longer.
+   */
+  public static final int MAX_BATCH_BYTES = 8 << 20;
+
   private final Connection connection;
   private final Map<Table, PreparedStatement> statements = new EnumMap<>(Table.class);
   private final Map<Table, PreparedStatement> lookups = new EnumMap<>(Table.class);

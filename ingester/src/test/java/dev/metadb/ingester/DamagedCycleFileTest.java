@@ -156,15 +156,7 @@ class DamagedCycleFileTest {
     damage(cycle, Damage.ZEROED_HEADER, dataDocuments(cycle));
     List<String> log = new CopyOnWriteArrayList<>();
     try (Ingester ingester = Ingester.open(home, new IngestOptions(100, Duration.ofMillis(20), 7, false), log::add)) {
-      Thread loop = new Thread(() -> {
-        try {
-          ingester.run();
-        } catch (Exception e) {
-          log.add("run failed: " + e);
-        }
-      });
-      loop.start();
-      try (MetaDb writer = MetaDb.open(home.dir())) {
+      try (RunningIngester running = new RunningIngester(ingester, log); MetaDb writer = MetaDb.open(home.dir())) {
         for (int i = 0; i < 4 * AFTER; i++) {
           record(writer, "while-running-" + i, recorded);
           Thread.sleep(50);
@@ -175,9 +167,6 @@ class DamagedCycleFileTest {
           assertTrue(System.nanoTime() < deadline, "events neither landed nor spooled; log " + log);
           Thread.sleep(20);
         }
-      } finally {
-        ingester.stop();
-        loop.join();
       }
       assertEquals(1, ingester.damage().stream().filter(l -> l.startsWith("slot-00: damaged: ")).count(), ingester.damage().toString());
       assertTrue(log.stream().noneMatch(l -> l.startsWith("run failed")), log.toString());

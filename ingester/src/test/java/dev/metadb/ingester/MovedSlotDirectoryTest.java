@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metadb.event.SampleEvents;
 import dev.metadb.event.Table;
+import dev.metadb.store.EventInserter;
 import dev.metadb.writer.Home;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class MovedSlotDirectoryTest {
     List<String> damage = new CopyOnWriteArrayList<>();
     SlotReader reader = SlotReader.open("slot-00", home.slotDir(0), null, false, raw -> true, line -> {}, damage::add);
     try {
-      Batch batch = new Batch();
+      Batch batch = new Batch(IngestOptions.DEFAULTS.batchSize(), EventInserter.MAX_BATCH_BYTES);
       assertEquals(OLD, reader.take(batch, OLD));
       Files.move(home.slotDir(0), dir.resolve("moved-slot-00"));
       append(home, 200, NEW);
@@ -61,22 +62,11 @@ class MovedSlotDirectoryTest {
       Files.move(home.slotDir(0), dir.resolve("moved-slot-00"));
       append(home, 200, NEW);
 
-      Thread loop = new Thread(() -> {
-        try {
-          ingester.run();
-        } catch (Exception e) {
-          log.add("run failed: " + e);
-        }
-      });
-      loop.start();
-      try {
+      try (RunningIngester running = new RunningIngester(ingester, log)) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (Sql.count(home.metaDb(), "SELECT count(*) FROM ticks") < OLD + NEW && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
-      } finally {
-        ingester.stop();
-        loop.join();
       }
       assertEquals(OLD + NEW, Sql.count(home.metaDb(), "SELECT count(*) FROM ticks"), "log " + log);
       assertTrue(log.stream().anyMatch(l -> l.contains("was replaced by another directory; opening it again")), log.toString());

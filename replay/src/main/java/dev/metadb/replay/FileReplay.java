@@ -9,6 +9,7 @@ import dev.metadb.ingester.lines.LineReader;
 import dev.metadb.ingester.lines.LineVerdict;
 import dev.metadb.ingester.lines.Quarantine;
 import dev.metadb.ingester.lines.Rejects;
+import dev.metadb.store.EventInserter;
 import dev.metadb.writer.Home;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,7 +41,8 @@ import java.util.Optional;
  *       oversized | invalid UTF-8 | not a valid envelope  -> quarantine, with the reason
  *       blank (empty or whitespace)                      -> skip
  *       otherwise                                        -> batch
- *       every batchLines lines (a file of garbage commits too, or its rejects pile up): commit
+ *       every batchLines lines (a file of garbage commits too, or its rejects pile up), or once
+ *       the batch holds EventInserter.MAX_BATCH_BYTES of lines: commit
  *   if the file is finished (see below): take the shared lock writers append under, read what
  *       completed meanwhile, and treat a trailing fragment as a last line (applied if it is a
  *       whole valid envelope without its '\n', quarantined otherwise)
@@ -69,6 +71,8 @@ final class FileReplay {
   private final List<Envelope> batch = new ArrayList<>();
   private int batchRejects;
   private int linesSinceCommit;
+  /** Bytes of the lines batched since the last commit: a batch also commits at {@link EventInserter#MAX_BATCH_BYTES}. */
+  private long bytesSinceCommit;
   private long consumedUpTo;
   private long reported;
   private long inserted;
@@ -129,7 +133,7 @@ final class FileReplay {
   private void readAll(LineReader reader) throws IOException, SQLException {
     while (reader.next()) {
       handle(reader);
-      if (linesSinceCommit >= request.batchLines()) {
+      if (linesSinceCommit >= request.batchLines() || bytesSinceCommit >= EventInserter.MAX_BATCH_BYTES) {
         commit();
       }
     }
@@ -160,6 +164,7 @@ final class FileReplay {
     LineVerdict verdict = LineVerdict.of(line, format, request.maxLineBytes());
     if (verdict instanceof LineVerdict.Event event) {
       batch.add(event.envelope());
+      bytesSinceCommit += line.contentLength();
     } else if (verdict instanceof LineVerdict.Reject reject) {
       rejects.reject(line, reject.reason(), channel);
       batchRejects++;
@@ -185,6 +190,7 @@ final class FileReplay {
     batch.clear();
     batchRejects = 0;
     linesSinceCommit = 0;
+    bytesSinceCommit = 0;
     progress.advance(consumedUpTo - reported);
     reported = consumedUpTo;
   }

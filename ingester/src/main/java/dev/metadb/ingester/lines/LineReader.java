@@ -3,6 +3,7 @@ package dev.metadb.ingester.lines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 
 /**
  * Reads the complete lines of a JSONL file as bytes, from a byte offset, with positional reads
@@ -21,7 +22,9 @@ import java.nio.channels.FileChannel;
  *       a line when the caller knows nobody writes the file any more.
  *   <li>Memory is bounded by {@code maxLineBytes + 2} plus one read chunk: a line whose content is
  *       longer than {@code maxLineBytes} is skipped over without being held, and reported as
- *       {@link #oversized()} with its offsets, so the caller can copy it from the file.
+ *       {@link #oversized()} with its offsets, so the caller can copy it from the file. A buffer
+ *       grown for a long line goes back to one chunk once what is left of it fits one: readers of
+ *       many files (the ingester's inbox) do not each keep the largest line they ever saw.
  *   <li>The current line's bytes ({@link #buffer()}, {@link #contentOffset()}, {@link
  *       #contentLength()}) are a view valid only until the next call; callers copy what they keep.
  * </ol>
@@ -31,6 +34,7 @@ public final class LineReader {
 
   private final FileChannel channel;
   private final int maxLineBytes;
+  private final int initialSize;
   private byte[] buf;
   /** File offset of {@code buf[0]}. */
   private long bufStart;
@@ -59,7 +63,8 @@ public final class LineReader {
   public LineReader(FileChannel channel, long startOffset, long startLineNumber, int maxLineBytes) {
     this.channel = channel;
     this.maxLineBytes = maxLineBytes;
-    this.buf = new byte[Math.max(2, Math.min(CHUNK, maxLineBytes + 2))];
+    this.initialSize = Math.max(2, Math.min(CHUNK, maxLineBytes + 2));
+    this.buf = new byte[initialSize];
     this.bufStart = startOffset;
     this.nextNumber = startLineNumber;
   }
@@ -187,6 +192,9 @@ public final class LineReader {
       bufStart += pos;
       lim -= pos;
       pos = 0;
+    }
+    if (buf.length > initialSize && lim < initialSize) {
+      buf = Arrays.copyOf(buf, initialSize);
     }
   }
 

@@ -83,6 +83,25 @@ class LineReaderTest {
   }
 
   @Test
+  void aBufferGrownForALongLineGoesBackToOneChunkOnceItIsConsumed() throws IOException {
+    byte[] big = new byte[3 * 1024 * 1024];
+    Arrays.fill(big, (byte) 'x');
+    Path file = dir.resolve("long.jsonl");
+    Files.write(file, big);
+    Files.write(file, "\nafter\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    try (FileChannel channel = FileChannel.open(file)) {
+      LineReader reader = new LineReader(channel, 0, 1, 8 * 1024 * 1024);
+      assertTrue(reader.next());
+      assertEquals(big.length, reader.contentLength());
+      assertTrue(reader.buffer().length > big.length, "the long line is held whole");
+      assertTrue(reader.next());
+      assertEquals("after", content(reader));
+      assertFalse(reader.next());
+      assertEquals(256 * 1024, reader.buffer().length, "the grown buffer is given back once the reader caught up");
+    }
+  }
+
+  @Test
   void anOversizedFragmentAtTheEndIsPendingAndCanBeTaken() throws IOException {
     byte[] big = new byte[200_000];
     Arrays.fill(big, (byte) 'y');
