@@ -55,10 +55,13 @@ class MetricsTest {
         samples = parse(response.body());
         double ingested = samples.getOrDefault("metadb_events_ingested_total{table=\"ticks\"}", 0.0)
             + samples.getOrDefault("metadb_events_ingested_total{table=\"messages\"}", 0.0);
-        if (ingested == 400 && samples.get("metadb_lag_entries{source=\"queue\"}") == 0) {
+        // Both lag gauges are read at scrape time, not in one snapshot: wait until both are 0.
+        if (ingested == 400 && samples.get("metadb_lag_entries{source=\"queue\"}") == 0
+            && samples.get("metadb_lag_seconds{source=\"queue\"}") == 0) {
           break;
         }
-        assertTrue(System.nanoTime() < deadline, "ingested " + ingested + " of 400: " + ingest.err());
+        assertTrue(System.nanoTime() < deadline, "ingested " + ingested + " of 400, lag " + samples.get("metadb_lag_entries{source=\"queue\"}")
+            + " entries, " + samples.get("metadb_lag_seconds{source=\"queue\"}") + " s: " + ingest.err());
         Thread.sleep(200);
       }
       assertEquals(count("SELECT count(*) FROM ticks"), samples.get("metadb_events_ingested_total{table=\"ticks\"}"));
