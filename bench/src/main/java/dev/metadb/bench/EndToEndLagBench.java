@@ -116,9 +116,9 @@ final class EndToEndLagBench implements Benchmark {
             + "writes, from /proc/stat. "
             + "**Baseline:** " + SinkKind.DIRECT_SQLITE.label + ", where a row is visible once its own insert commits; "
             + "for the saturated run, metadb's own quiet run. "
-            + "**metadb:** append to the queue, the ingester (default options) batches and commits. **metadb inbox:** "
-            + "append one line to an inbox file (`Inbox`, one write(), what `metadb record` and the bash/python "
-            + "functions do); the ingester finds it, tails it and commits.")
+            + "**metadb:** append to the queue, the ingester (default options) batches and commits. **" + SinkKind.INBOX.label + ":** "
+            + "record through `InboxRecorder` (one write() of a line to an inbox file, what `metadb record` does and the "
+            + "bash/python functions mirror); the ingester finds it, tails it and commits.")
         .columns("Topology", "Writers", "Events/s per writer", "Events", "CPU busy", "P50 ms", "P99 ms", "Max ms", "P99 vs baseline");
     Run base = runs.get(0);
     Run quiet = null;
