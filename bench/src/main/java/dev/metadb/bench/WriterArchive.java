@@ -14,7 +14,8 @@ import java.util.List;
  * The JVM ignores an archive it cannot use without a word (another JDK build, a changed
  * classpath), so {@link #train} then starts one writer with the archive and class-load logging and
  * fails unless {@code MetaDb} itself came from the archive: a row labelled "with the archive" is
- * never a run without it.
+ * never a run without it. A JDK 17 archive needs a classpath of jars (it refuses a non-empty
+ * directory), so this runs from the packaged harness, as {@code bin/metadb-bench} starts it.
  */
 record WriterArchive(Path file) {
 
