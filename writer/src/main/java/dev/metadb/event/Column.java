@@ -10,7 +10,7 @@ import java.util.List;
  * @param name snake_case column name, as in the envelope, SQLite and Arrow
  * @param type the column's type
  * @param required whether validation rejects a null value
- * @param allowed for {@link ColumnType#ENUM}, the accepted texts in declaration order; else empty
+ * @param allowed for {@link ColumnType#ENUM}, the accepted texts in declaration (ordinal) order; else empty
  * @param enumType for {@link ColumnType#ENUM}, the Java enum; else null
  * @param accessor the record component's accessor (plain reflection: a method handle would cost
  *     every cold writer process the spinning of its lambda forms)
@@ -32,6 +32,11 @@ public record Column(
     } catch (IllegalAccessException | InvocationTargetException e) {
       throw new IllegalStateException("cannot read column " + name, e);
     }
+  }
+
+  /** The wire text of {@code constant}, a constant of {@link #enumType}: computed once, in {@link #allowed}. */
+  public String wire(Enum<?> constant) {
+    return allowed.get(constant.ordinal());
   }
 
   /** The constant of {@link #enumType} whose wire text is {@code text}, or null if none. */

@@ -1,12 +1,11 @@
 package dev.metadb.event;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +21,8 @@ import java.util.function.Supplier;
  *
  * <ol>
  *   <li>Output is one line: JSON escapes every control character, so a spool line never
- *       contains a raw newline and the spool stays one object per line.
+ *       contains a raw newline and the spool stays one object per line. The bytes are written by
+ *       {@link EnvelopeBytes}, the same as Jackson's generator wrote them before.
  *   <li>{@code data} holds exactly the table's columns; null columns are omitted. JSON columns
  *       are JSON strings holding the text, so the text round-trips byte for byte.
  *   <li>{@link #decode} accepts exactly what {@link #encode} writes plus what a person could write
@@ -55,56 +55,74 @@ public final class EnvelopeCodec {
 
   /** Writes {@code envelope} (and, for a spool line, its stamp) as one JSON object, no newline. */
   public static void encode(Envelope envelope, SpoolStamp stamp, OutputStream out) throws IOException {
-    try (JsonGenerator g = EventValidator.FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("event_id", envelope.eventId());
-      Table table = envelope.table();
-      g.writeStringField("table", table.sqlName());
-      g.writeStringField("ts_utc", Timestamps.format(envelope.tsUtc()));
-      if (envelope.host() != null) {
-        g.writeStringField("host", envelope.host());
-      }
-      if (envelope.pid() != null) {
-        g.writeNumberField("pid", envelope.pid());
-      }
-      g.writeNumberField("v", Envelope.VERSION);
-      g.writeObjectFieldStart("data");
-      Event event = envelope.event();
-      for (Column column : table.columns()) {
-        Object value = column.get(event);
-        if (value == null) {
-          continue;
-        }
-        g.writeFieldName(column.name());
-        switch (column.type()) {
-          case TEXT, JSON -> g.writeString((String) value);
-          case INTEGER -> g.writeNumber((Long) value);
-          case BOOLEAN -> g.writeBoolean((Boolean) value);
-          case TIMESTAMP -> g.writeString(Timestamps.format((Instant) value));
-          case ENUM -> g.writeString(((EnumValue) value).wire());
-        }
-      }
-      g.writeEndObject();
-      if (stamp != null) {
-        g.writeObjectFieldStart("spool");
-        g.writeStringField("stage", stamp.stage());
-        g.writeStringField("reason", stamp.reason());
-        g.writeStringField("at", Timestamps.format(stamp.at()));
-        g.writeEndObject();
-      }
-      g.writeEndObject();
-    }
+    EnvelopeBytes bytes = new EnvelopeBytes(256);
+    encode(envelope, stamp, bytes);
+    out.write(bytes.bytes(), 0, bytes.size());
   }
 
   /** {@link #encode(Envelope, SpoolStamp, OutputStream)} into a new array. */
   public static byte[] encode(Envelope envelope, SpoolStamp stamp) {
-    var out = new java.io.ByteArrayOutputStream(256);
-    try {
-      encode(envelope, stamp, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    EnvelopeBytes bytes = new EnvelopeBytes(256);
+    encode(envelope, stamp, bytes);
+    return Arrays.copyOf(bytes.bytes(), bytes.size());
+  }
+
+  /**
+   * Replaces the contents of {@code into} with {@code envelope} (and its stamp, if any), the same
+   * bytes as the other {@code encode} methods: the record path reuses one buffer per thread.
+   */
+  public static void encode(Envelope envelope, SpoolStamp stamp, EnvelopeBytes g) {
+    g.reset();
+    g.ascii("{\"event_id\":");
+    g.string(envelope.eventId());
+    Table table = envelope.table();
+    g.ascii(",\"table\":");
+    g.string(table.sqlName());
+    g.ascii(",\"ts_utc\":");
+    g.string(Timestamps.format(envelope.tsUtc()));
+    if (envelope.host() != null) {
+      g.ascii(",\"host\":");
+      g.string(envelope.host());
     }
-    return out.toByteArray();
+    if (envelope.pid() != null) {
+      g.ascii(",\"pid\":");
+      g.number(envelope.pid());
+    }
+    g.ascii(",\"v\":");
+    g.number(Envelope.VERSION);
+    g.ascii(",\"data\":{");
+    Event event = envelope.event();
+    boolean first = true;
+    for (Column column : table.columns()) {
+      Object value = column.get(event);
+      if (value == null) {
+        continue;
+      }
+      if (!first) {
+        g.raw(',');
+      }
+      first = false;
+      g.string(column.name());
+      g.raw(':');
+      switch (column.type()) {
+        case TEXT, JSON -> g.string((String) value);
+        case INTEGER -> g.number((Long) value);
+        case BOOLEAN -> g.ascii((Boolean) value ? "true" : "false");
+        case TIMESTAMP -> g.string(Timestamps.format((Instant) value));
+        case ENUM -> g.string(column.wire((Enum<?>) value));
+      }
+    }
+    g.raw('}');
+    if (stamp != null) {
+      g.ascii(",\"spool\":{\"stage\":");
+      g.string(stamp.stage());
+      g.ascii(",\"reason\":");
+      g.string(stamp.reason());
+      g.ascii(",\"at\":");
+      g.string(Timestamps.format(stamp.at()));
+      g.raw('}');
+    }
+    g.raw('}');
   }
 
   /**

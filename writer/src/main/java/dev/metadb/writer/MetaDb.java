@@ -5,6 +5,7 @@ import dev.metadb.event.CloneDispatch;
 import dev.metadb.event.CommunicationEvent;
 import dev.metadb.event.Crash;
 import dev.metadb.event.Envelope;
+import dev.metadb.event.EnvelopeBytes;
 import dev.metadb.event.EnvelopeCodec;
 import dev.metadb.event.Event;
 import dev.metadb.event.EventIds;
@@ -25,8 +26,6 @@ import dev.metadb.event.TokenUsage;
 import dev.metadb.event.WatchdogEvent;
 import dev.metadb.event.Workspace;
 import dev.metadb.writer.RecordResult.Status;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -68,7 +67,7 @@ public final class MetaDb implements AutoCloseable {
   private final ErrorSpool spool;
   private final ReentrantLock reopen = new ReentrantLock();
   private final Thread shutdownHook;
-  private final ThreadLocal<Buffer> buffer = ThreadLocal.withInitial(Buffer::new);
+  private final ThreadLocal<EnvelopeBytes> buffer = ThreadLocal.withInitial(EnvelopeBytes::new);
   private volatile WriterSlot slot;
   private volatile String queueFailure;
   private volatile long retryAt;
@@ -124,13 +123,8 @@ public final class MetaDb implements AutoCloseable {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     Envelope envelope = new Envelope(EventIds.next(), Timestamps.now(), Origin.self().host(), Origin.self().pid(), event);
-    Buffer buf = buffer.get();
-    buf.reset();
-    try {
-      EnvelopeCodec.encode(envelope, null, buf);
-    } catch (IOException e) {
-      throw new IllegalStateException("encoding to memory cannot fail", e);
-    }
+    EnvelopeBytes buf = buffer.get();
+    EnvelopeCodec.encode(envelope, null, buf);
     WriterSlot s = slot;
     if (s == null) {
       s = retryQueue();
@@ -329,16 +323,5 @@ public final class MetaDb implements AutoCloseable {
 
   public RecordResult recordIroh(IrohEvent.EventType eventType, String peerHash, String detailJson) {
     return record(new IrohEvent(eventType, peerHash, detailJson));
-  }
-
-  /** A per-thread encode buffer, reused so the record path does not allocate one per event. */
-  private static final class Buffer extends ByteArrayOutputStream {
-    Buffer() {
-      super(1024);
-    }
-
-    byte[] bytes() {
-      return buf;
-    }
   }
 }
