@@ -88,6 +88,18 @@ public final class EnvelopeBytes {
     ascii(Long.toString(value));
   }
 
+  /** {@link Timestamps#format}'s text of {@code instant} as a JSON string, without a String in between. */
+  void timestamp(java.time.Instant instant) {
+    ensure(Timestamps.WIDTH + 2);
+    if (Timestamps.formatInto(instant, buf, size + 1)) {
+      buf[size] = '"';
+      size += Timestamps.WIDTH + 1;
+      buf[size++] = '"';
+    } else {
+      string(Timestamps.format(instant));
+    }
+  }
+
   /** {@code text} as a quoted JSON string, escaped as the class comment says. */
   void string(String text) {
     int n = text.length();

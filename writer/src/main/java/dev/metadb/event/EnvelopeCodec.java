@@ -79,7 +79,7 @@ public final class EnvelopeCodec {
     g.ascii(",\"table\":");
     g.string(table.sqlName());
     g.ascii(",\"ts_utc\":");
-    g.string(Timestamps.format(envelope.tsUtc()));
+    g.timestamp(envelope.tsUtc());
     if (envelope.host() != null) {
       g.ascii(",\"host\":");
       g.string(envelope.host());
@@ -108,7 +108,7 @@ public final class EnvelopeCodec {
         case TEXT, JSON -> g.string((String) value);
         case INTEGER -> g.number((Long) value);
         case BOOLEAN -> g.ascii((Boolean) value ? "true" : "false");
-        case TIMESTAMP -> g.string(Timestamps.format((Instant) value));
+        case TIMESTAMP -> g.timestamp((Instant) value);
         case ENUM -> g.string(column.wire((Enum<?>) value));
       }
     }
@@ -119,7 +119,7 @@ public final class EnvelopeCodec {
       g.ascii(",\"reason\":");
       g.string(stamp.reason());
       g.ascii(",\"at\":");
-      g.string(Timestamps.format(stamp.at()));
+      g.timestamp(stamp.at());
       g.raw('}');
     }
     g.raw('}');

@@ -159,8 +159,9 @@ public enum Table {
     } else {
       throw new ExceptionInInitializerError("unsupported column type " + type + " for " + javaName);
     }
-    return new Column(
-        name, columnType, component.isAnnotationPresent(Required.class), allowed, enumType, component.getAccessor());
+    java.lang.reflect.Method accessor = component.getAccessor();
+    accessor.setAccessible(true); // skips Method.invoke's caller access check, paid per column per record
+    return new Column(name, columnType, component.isAnnotationPresent(Required.class), allowed, enumType, accessor);
   }
 
   private static String snakeCase(String camel) {

@@ -149,6 +149,11 @@ class EnvelopeBytesTest {
     Envelope envelope = new Envelope("id", Timestamps.MIN, every.toString(), 1L, new Tick("t", every.toString()));
     byte[] expected = jackson(envelope, null);
     assertArrayEquals(expected, EnvelopeCodec.encode(envelope, null));
+    for (Instant outside : new Instant[] {Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("-0005-06-01T00:00:00.5Z")}) {
+      Envelope late = new Envelope("id", outside, null, null, new Workspace("w", null, outside, null, null));
+      SpoolStamp stamp = new SpoolStamp("writer", "why", outside);
+      assertArrayEquals(jackson(late, stamp), EnvelopeCodec.encode(late, stamp), "the general form outside the range");
+    }
     String line = new String(expected, StandardCharsets.UTF_8);
     assertEquals(true, line.contains("\\uD83D\\uDE00 \\uD83D \\uDE00"), line);
   }
