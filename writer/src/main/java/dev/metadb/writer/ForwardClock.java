@@ -29,6 +29,9 @@ final class ForwardClock implements TimeProvider {
 
   @Override
   public long currentTimeMillis() {
-    return latest.accumulateAndGet(System.currentTimeMillis(), Math::max);
+    long now = System.currentTimeMillis();
+    long seen = latest.get();
+    // Chronicle asks on every append, from every thread: write only when the millisecond moved on.
+    return now <= seen ? seen : latest.accumulateAndGet(now, Math::max);
   }
 }
