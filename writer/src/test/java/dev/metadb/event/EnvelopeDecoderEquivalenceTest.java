@@ -50,15 +50,15 @@ class EnvelopeDecoderEquivalenceTest {
     for (Fields envelope : valid) {
       compare(envelope.render());
     }
-    for (int i = 0; i < valid.size(); i += 7) {
+    for (int i = 0; i < valid.size(); i += 14) {
       mutateKeys(valid.get(i));
     }
-    for (int i = 0; i < valid.size(); i += 16) {
+    for (int i = 0; i < valid.size(); i += 32) {
       for (String value : HOSTILE_VALUES) {
         replaceEachValue(valid.get(i), value);
       }
     }
-    for (Table table : List.of(Table.MESSAGES, Table.WORKSPACES, Table.MCP_TOOL_CALLS, Table.TOKEN_USAGE)) {
+    for (Table table : List.of(Table.MESSAGES, Table.MCP_TOOL_CALLS)) { // every column type between them
       for (String value : LARGE_VALUES) {
         replaceEachValue(valid.get(2 * table.ordinal()), value); // the table's event with every column set
       }
@@ -130,7 +130,7 @@ class EnvelopeDecoderEquivalenceTest {
 
   /** One to three random byte edits (replace, insert, delete) per line, and random lines cut short. */
   private void randomEdits(List<Fields> valid, SplittableRandom random) {
-    for (int i = 0; i < 120_000; i++) {
+    for (int i = 0; i < 60_000; i++) {
       byte[] line = valid.get(random.nextInt(valid.size())).render();
       int edits = 1 + random.nextInt(3);
       for (int e = 0; e < edits; e++) {
@@ -192,8 +192,17 @@ class EnvelopeDecoderEquivalenceTest {
     }
   }
 
-  /** Both decoders on {@code line}, alone, inside a larger array, and with {@link #MISSING} supplied. */
+  /**
+   * Both decoders on {@code line}, alone, and (unless it is over 64 KiB, where this would only
+   * cost time) with {@link #MISSING} supplied and inside a larger array.
+   */
   private void compare(byte[] line) {
+    if (line.length > 1 << 16) {
+      assertEquals(outcome(true, line, 0, line.length, null), outcome(false, line, 0, line.length, null),
+          () -> "differs on: " + abbreviate(line));
+      compared++;
+      return;
+    }
     byte[] framed = new byte[line.length + 6];
     Arrays.fill(framed, (byte) '}');
     System.arraycopy(line, 0, framed, 3, line.length);
