@@ -29,8 +29,11 @@ import java.util.function.Supplier;
  *   <li>{@link #decode} accepts exactly what {@link #encode} writes plus what a person could write
  *       by hand: a missing {@code event_id} is derived from the line's bytes ({@link
  *       EventIds#derived}), a missing host or pid stays null, unknown top-level keys are refused,
- *       and so is anything after the object ({@link JsonText}): an entry is one whole value.
+ *       and so is anything after the object ({@link JsonText#whole}): an entry is one whole value.
  *       Everything is validated by {@link EventValidator}, as at record time.
+ *   <li>{@link #decode} reads a line in one streaming pass ({@link EnvelopeFields}, no tree) and
+ *       answers exactly as a Jackson tree of the line would: the same envelope or the same
+ *       refusal, message for message ({@code EnvelopeDecoderEquivalenceTest}).
  * </ol>
  */
 public final class EnvelopeCodec {

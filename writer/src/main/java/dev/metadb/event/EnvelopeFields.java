@@ -9,8 +9,9 @@ import java.util.Arrays;
 /**
  * One envelope line read in one pass of jackson-core's parser, without a tree: each envelope
  * field's value and the {@code data} object's fields, for {@link EnvelopeCodec#decode} to check.
- * Building a tree per line (an object node per envelope and per data, a map entry per field, then
- * a lookup per column) was most of the ingester's decoding.
+ * A tree per line (an object node per envelope and per data, a map entry per field, then a
+ * lookup per column) was about a fifth of decoding one (1.3 us per line against 1.0 us after, warm,
+ * same lines; jackson-core's tokens alone take 0.6 us).
  *
  * <p>INVARIANTS (what makes it decode exactly as the tree did)
  *
