@@ -11,6 +11,8 @@ import java.util.List;
  * @param writesPerWriter writes each of those processes makes
  * @param readLoadWriters writer processes during the reads-under-load run
  * @param readLoadMillis how long those writers write
+ * @param readLoadRatePerWriter rounds per second each of them writes (one event per table a
+ *     round), the same for both topologies so their readers face the same write load
  * @param readIntervalMillis time from one read round (each query once) to the next
  * @param coldIterations fresh-JVM runs per cold scenario
  * @param warmIterations timed open-write-close rounds per warm scenario
@@ -36,6 +38,7 @@ record BenchConfig(
     int writesPerWriter,
     int readLoadWriters,
     long readLoadMillis,
+    int readLoadRatePerWriter,
     long readIntervalMillis,
     int coldIterations,
     int warmIterations,
@@ -55,13 +58,13 @@ record BenchConfig(
     long steadyWarmupMillis) {
 
   static BenchConfig fullRun() {
-    return new BenchConfig(false, List.of(1, 4, 8, 16, 32), 500, 8, 20_000, 250, 30, 30, 5,
+    return new BenchConfig(false, List.of(1, 4, 8, 16, 32), 500, 8, 20_000, 250, 250, 30, 30, 5,
         1_000_000, 1_000, 5, 200_000, 20_000, List.of(1, 4), 8, 100, 15_000, 2_500,
         List.of(1, 8, 32), 20_000, 3_000);
   }
 
   static BenchConfig quickRun() {
-    return new BenchConfig(true, List.of(2), 50, 1, 1_500, 250, 1, 10, 2,
+    return new BenchConfig(true, List.of(2), 50, 1, 1_500, 100, 250, 1, 10, 2,
         10_000, 1_000, 1, 5_000, 1_000, List.of(2), 1, 50, 1_500, 500,
         List.of(2), 1_000, 300);
   }

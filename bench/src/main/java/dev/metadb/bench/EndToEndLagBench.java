@@ -24,7 +24,7 @@ final class EndToEndLagBench implements Benchmark {
     return "lag";
   }
 
-  private record Run(SinkKind kind, int ratePerWriter, long attempted, LatencyStats lag, double cpuBusy) {
+  private record Run(SinkKind kind, int ratePerWriter, long attempted, LatencyStats lag, double cpuBusy, long ingesterRss) {
     boolean saturated(BenchConfig cfg) {
       return ratePerWriter != cfg.lagRatePerWriter();
     }
@@ -93,7 +93,8 @@ final class EndToEndLagBench implements Benchmark {
         if (watcher.seen() != written.stored()) {
           throw new IllegalStateException(kind.label + ": " + watcher.seen() + " rows visible of " + written.stored() + " stored");
         }
-        return new Run(kind, rate, written.attempted(), LatencyStats.ofNanos(watcher.lagNanos()), cpuBusy);
+        return new Run(kind, rate, written.attempted(), LatencyStats.ofNanos(watcher.lagNanos()), cpuBusy,
+            ingester == null ? -1 : ingester.peakRssBytes());
       }
     } finally {
       if (ingester != null) {
@@ -113,25 +114,29 @@ final class EndToEndLagBench implements Benchmark {
             + "round (the same writers at the same rate for " + warmupMillis(cfg) / 1000.0 + " s, not measured) first "
             + "creates the writer slots and lets the ingester find them and compile its code, as in a running system. "
             + "*CPU busy* is the whole machine's (both cores, whoever used them) during the "
-            + "writes, from /proc/stat. "
+            + "writes, from /proc/stat. *Ingester RSS* is the ingester's peak resident set (VmHWM, warm-up included). "
             + "**Baseline:** " + SinkKind.DIRECT_SQLITE.label + ", where a row is visible once its own insert commits; "
             + "for the saturated run, metadb's own quiet run. "
-            + "**metadb:** append to the queue, the ingester (default options) batches and commits. **metadb inbox:** "
-            + "append one line to an inbox file (`Inbox`, one write(), what `metadb record` and the bash/python "
-            + "functions do); the ingester finds it, tails it and commits.")
-        .columns("Topology", "Writers", "Events/s per writer", "Events", "CPU busy", "P50 ms", "P99 ms", "Max ms", "P99 vs baseline");
+            + "**metadb:** append to the queue, the ingester (default options) batches and commits. **" + SinkKind.INBOX.label + ":** "
+            + "record through `InboxRecorder` (one write() of a line to an inbox file, what `metadb record` does and the "
+            + "bash/python functions mirror); the ingester finds it, tails it and commits.")
+        .columns("Topology", "Writers", "Events/s per writer", "Events", "CPU busy", "P50 ms", "P99 ms", "Max ms", "Ingester RSS MiB", "P99 vs baseline");
     Run base = runs.get(0);
     Run quiet = null;
     for (Run r : runs) {
       Run against = r.saturated(cfg) && quiet != null ? quiet : base;
       t.row(r.label(cfg), Cells.count(cfg.lagWriters()), Cells.count(r.ratePerWriter()), Cells.count(r.attempted()),
           Double.isNaN(r.cpuBusy()) ? "" : Math.round(r.cpuBusy() * 100) + " %",
-          Cells.ms(r.lag().medianMs()), Cells.ms(r.lag().p99Ms()), Cells.ms(r.lag().maxMs()),
+          Cells.ms(r.lag().medianMs()), Cells.ms(r.lag().p99Ms()), Cells.ms(r.lag().maxMs()), PeakRss.mib(r.ingesterRss()),
           r == base ? "1x" : Cells.ratio(r.lag().p99Ms(), against.lag().p99Ms()));
       if (r.kind() == SinkKind.METADB && !r.saturated(cfg)) {
         quiet = r;
         t.note("Target (issue 13), metadb lag p99 under 100 ms at " + cfg.lagRatePerWriter() + " events/s per writer: "
             + Cells.ms(r.lag().p99Ms()) + " ms: " + Cells.verdict(r.lag().p99Ms() < 100) + ".");
+        if (r.ingesterRss() >= 0) {
+          t.note("Target (issue 13), the ingester under 256 MiB RSS under this load: peak " + PeakRss.mib(r.ingesterRss())
+              + " MiB: " + Cells.verdict(r.ingesterRss() < 256L << 20) + ".");
+        }
       } else if (r.kind() == SinkKind.METADB && quiet != null) {
         double ratio = r.lag().p99Ms() / quiet.lag().p99Ms();
         boolean quietMet = quiet.lag().p99Ms() < 100;

@@ -1,40 +1,31 @@
 package dev.metadb.bench;
 
-import dev.metadb.event.Envelope;
 import dev.metadb.event.Event;
-import dev.metadb.event.EventIds;
-import dev.metadb.event.Timestamps;
 import dev.metadb.writer.Home;
-import dev.metadb.writer.Inbox;
-import dev.metadb.writer.Origin;
-import java.io.IOException;
+import dev.metadb.writer.InboxRecorder;
 import java.nio.file.Path;
 
 /**
- * metadb's inbox: each event one record appended to {@code <home>/inbox/bench-DATE.jsonl} by the
- * writer's {@link Inbox} (one write() on a fresh O_APPEND descriptor, no lock), stamped with a
- * UUIDv7 and the time, as {@code metadb record} stamps it; {@code metadb ingest} tails the file.
+ * metadb's path for a short-lived process: the writer library's {@link InboxRecorder}, called
+ * exactly as an application calls it (validate, stamp, one O_APPEND write into {@code
+ * <home>/inbox/bench-DATE.jsonl}, the spool when that fails); its answer read by {@link
+ * WriteOutcome#of}. It loads no Chronicle class, so its JVM needs none of Chronicle's flags;
+ * {@code metadb ingest} tails the file.
  */
 final class InboxSink implements EventSink {
-  private final Inbox inbox;
+  private final InboxRecorder recorder;
 
-  private InboxSink(Inbox inbox) {
-    this.inbox = inbox;
+  private InboxSink(InboxRecorder recorder) {
+    this.recorder = recorder;
   }
 
   static InboxSink open(Path home) {
-    return new InboxSink(new Inbox(new Home(home).prepare(), "bench"));
+    return new InboxSink(new InboxRecorder(new Home(home).prepare(), "bench"));
   }
 
   @Override
   public WriteOutcome write(Event event) {
-    Origin origin = Origin.self();
-    try {
-      inbox.append(new Envelope(EventIds.next(), Timestamps.now(), origin.host(), origin.pid(), event));
-      return WriteOutcome.STORED;
-    } catch (IOException | RuntimeException e) {
-      return WriteOutcome.failed(e.toString());
-    }
+    return WriteOutcome.of(recorder.record(event));
   }
 
   @Override

@@ -42,12 +42,28 @@ final class JvmLauncher {
 
   /** {@code java FLAGS -cp CLASSPATH mainClass args...}. */
   List<String> command(String mainClass, List<String> args) {
+    return command(mainClass, List.of(), args);
+  }
+
+  /** {@code java FLAGS OPTIONS -cp CLASSPATH mainClass args...}. */
+  List<String> command(String mainClass, List<String> options, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(java);
     command.addAll(flags);
+    command.addAll(options);
     command.add("-cp");
     command.add(classpath);
     command.add(mainClass);
+    command.addAll(args);
+    return command;
+  }
+
+  /**
+   * {@code java -cp CLASSPATH mainClass args...}: the harness's classpath without metadb's flags,
+   * as an application that never opens a queue starts (Chronicle's jars on the path, unused).
+   */
+  List<String> commandWithoutFlags(String mainClass, List<String> args) {
+    List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, mainClass));
     command.addAll(args);
     return command;
   }

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The seed's second table: while writer processes write a message and a clone dispatch per round
- * for a fixed time, a reader in the harness runs two operator queries every read interval and
+ * at a fixed rate (the same for both topologies, so both readers face the same write load and
+ * both tables grow alike) for a fixed time, a reader in the harness runs two operator queries every read interval and
  * times each. Both topologies: the baseline's writers insert straight into SQLite and its reader
  * runs the SQL straight on SQLite; metadb's writers append to the queue, the ingester commits, and
  * the reader goes through {@code metadb query}'s in-process API (snapshot into Arrow, SQL in
@@ -51,8 +52,8 @@ final class ReadsUnderLoadBench implements Benchmark {
 
   private TopologyRun runOnce(BenchContext ctx, SinkKind kind) throws Exception {
     BenchConfig cfg = ctx.config();
-    System.err.printf("  %s: %d writers for %d ms, reads every %d ms%n", kind.label, cfg.readLoadWriters(),
-        cfg.readLoadMillis(), cfg.readIntervalMillis());
+    System.err.printf("  %s: %d writers x %d rounds/s for %d ms, reads every %d ms%n", kind.label, cfg.readLoadWriters(),
+        cfg.readLoadRatePerWriter(), cfg.readLoadMillis(), cfg.readIntervalMillis());
     Path home = ctx.freshDir("reads-" + kind.cliName);
     Path db = home.resolve("meta.db");
     IngesterProcess ingester = null;
@@ -63,7 +64,8 @@ final class ReadsUnderLoadBench implements Benchmark {
         SeedDatabase.openForWriting(db).close();
       }
       List<String> args = List.of("--mode", "writes", "--sink", kind.cliName, "--home", home.toString(),
-          "--duration-ms", Long.toString(cfg.readLoadMillis()), "--tables", "messages,clone_dispatches");
+          "--duration-ms", Long.toString(cfg.readLoadMillis()), "--rate", Integer.toString(cfg.readLoadRatePerWriter()),
+          "--tables", "messages,clone_dispatches");
       try (RowCounter rows = RowCounter.await(db, Duration.ofSeconds(30), null);
           ReadPath reader = kind == SinkKind.METADB ? MetaDbReadPath.open(home) : new SqliteReadPath(db)) {
         WriterFleet fleet = WriterFleet.start(ctx, "reads-" + kind.cliName, cfg.readLoadWriters(), k -> args);
@@ -132,7 +134,8 @@ final class ReadsUnderLoadBench implements Benchmark {
     BenchConfig cfg = ctx.config();
     var t = ResultTable.builder("reads-under-load", "Reads under write load")
         .description("The seed's table: " + cfg.readLoadWriters() + " writer processes write one `messages` and one "
-            + "`clone_dispatches` event per round for " + cfg.readLoadMillis() / 1000.0 + " s while the harness runs "
+            + "`clone_dispatches` event per round, " + cfg.readLoadRatePerWriter() + " rounds/s each (the same rate for "
+            + "both topologies), for " + cfg.readLoadMillis() / 1000.0 + " s while the harness runs "
             + "each query every " + cfg.readIntervalMillis() + " ms. `messages_count` is `" + QUERIES.get(0)[1]
             + "`; `dispatch_avg` is `" + QUERIES.get(1)[1] + "`. **Baseline:** " + SinkKind.DIRECT_SQLITE.label
             + " writers, the SQL straight on SQLite (read-only JDBC connection). **metadb:** queue writers and the "
@@ -161,6 +164,14 @@ final class ReadsUnderLoadBench implements Benchmark {
           + " clone_dispatches rows." + (run.roundsAfterWriters() == 0 ? ""
               : " " + run.roundsAfterWriters() + " of the read rounds ran after the writers had exited (at least "
                   + MIN_ROUNDS + " rounds are always taken), so they were not under load."));
+    }
+    TopologyRun meta = runs.get(runs.size() - 1);
+    for (int q = 0; q < QUERIES.size(); q++) {
+      double metaP95 = meta.queries().get(q).stats().p95Ms();
+      double baseP95 = base.queries().get(q).stats().p95Ms();
+      t.note("Target (issue 13), " + QUERIES.get(q)[0] + " p95 through metadb no worse than direct SQLite's at the same "
+          + "write rate: " + Cells.ms(metaP95) + " ms against " + Cells.ms(baseP95) + " ms, " + Cells.ratio(metaP95, baseP95)
+          + ": " + Cells.verdict(metaP95 <= baseP95) + ".");
     }
     long errors = runs.stream().flatMap(r -> r.queries().stream()).mapToLong(QueryRun::errors).sum();
     t.note("Read errors across both topologies: " + errors + " (target 0: " + Cells.verdict(errors == 0) + ").");

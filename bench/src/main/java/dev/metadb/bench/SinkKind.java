@@ -10,9 +10,10 @@ enum SinkKind {
   METADB("metadb", "metadb",
       "writers append through the writer library `MetaDb` (one Chronicle queue per writer slot); "
           + "`metadb ingest` drains the queues into meta.db"),
-  INBOX("inbox", "metadb inbox",
-      "writers append one record per event to `inbox/bench-DATE.jsonl` through the writer's `Inbox` "
-          + "(one O_APPEND write, no lock); `metadb ingest` tails the file"),
+  INBOX("inbox", "metadb InboxRecorder",
+      "writers record through the writer library's `InboxRecorder`, the path for short-lived processes "
+          + "(validate, stamp, one O_APPEND write of the record into `inbox/bench-DATE.jsonl`, no lock, the spool "
+          + "if that fails; no Chronicle class loads); `metadb ingest` tails the inbox"),
   DIRECT_SQLITE("sqlite", "direct SQLite (baseline)",
       "the seed's topology: each writer opens meta.db (WAL, synchronous=NORMAL, busy_timeout 10 s) "
           + "and inserts each event in its own transaction"),

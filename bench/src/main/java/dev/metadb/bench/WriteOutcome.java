@@ -1,5 +1,7 @@
 package dev.metadb.bench;
 
+import dev.metadb.writer.RecordResult;
+
 /**
  * What one timed write did.
  *
@@ -27,5 +29,19 @@ record WriteOutcome(Kind kind, String error) {
 
   static WriteOutcome lockError(String error) {
     return new WriteOutcome(Kind.LOCK_ERROR, error);
+  }
+
+  /**
+   * What the writer library's answer means here: QUEUED and INBOX are stored, SPOOLED is spooled;
+   * FAILED is a lock error when the reason is a lock wait, else a failure.
+   */
+  static WriteOutcome of(RecordResult result) {
+    return switch (result.status()) {
+      case QUEUED, INBOX -> STORED;
+      case SPOOLED -> new WriteOutcome(Kind.SPOOLED, "spooled: " + result.reason());
+      case FAILED -> result.reason() != null && result.reason().contains("lock")
+          ? lockError(result.reason())
+          : failed(result.reason());
+    };
   }
 }

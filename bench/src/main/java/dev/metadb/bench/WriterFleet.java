@@ -38,11 +38,22 @@ final class WriterFleet {
    */
   static WriterFleet start(BenchContext ctx, String name, int writers, IntFunction<List<String>> argsFor)
       throws IOException {
+    return start(ctx, name, writers, argsFor, ctx.jvm()::command);
+  }
+
+  /** As {@link #start(BenchContext, String, int, IntFunction)}, each JVM's command line made by {@code launch}. */
+  static WriterFleet start(BenchContext ctx, String name, int writers, IntFunction<List<String>> argsFor, Launch launch)
+      throws IOException {
     return startProcesses(ctx, name, writers, (k, report, go) -> {
       List<String> args = new ArrayList<>(argsFor.apply(k));
       args.addAll(List.of("--writer-id", Integer.toString(k), "--report", report.toString(), "--go-file", go.toString()));
-      return ctx.jvm().command(BenchWriter.class.getName(), args);
+      return launch.command(BenchWriter.class.getName(), args);
     });
+  }
+
+  /** A writer JVM's whole command line, given its main class and arguments ({@link JvmLauncher}'s). */
+  interface Launch {
+    List<String> command(String mainClass, List<String> args);
   }
 
   /** Writer k's whole command line, given the report file it writes and the go file it waits for. */

@@ -66,6 +66,21 @@ class WriterFleetTest {
   }
 
   @Test
+  void inboxRecorderWritersStartWithoutMetadbFlagsAndTheIngesterLandsEveryRow(@TempDir Path dir) throws Exception {
+    BenchContext ctx = context(dir);
+    Path home = dir.resolve("home");
+    try (IngesterProcess ingester = IngesterProcess.start(ctx, home)) {
+      WriterFleet.Result result = WriterFleet.start(ctx, "t", 2, k -> writes(SinkKind.INBOX, home, 25),
+          ctx.jvm()::commandWithoutFlags).await(Duration.ofMinutes(2));
+      assertEquals(50, result.stored(), "every record call INBOX: " + result.firstError());
+      assertEquals(0, result.spooled());
+      assertTrue(ingester.awaitRows(MESSAGES, 50, Duration.ofSeconds(60)) > 0, "drained");
+      assertEquals(50, ingester.rows().count(MESSAGES));
+      assertEquals(50, ingester.rows().distinctEventIds(MESSAGES));
+    }
+  }
+
+  @Test
   void aWriterThatCannotOpenCountsEveryWriteAsFailed(@TempDir Path dir) throws Exception {
     BenchContext ctx = context(dir);
     Path home = dir.resolve("home");

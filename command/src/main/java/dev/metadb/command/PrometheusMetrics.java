@@ -20,6 +20,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
@@ -27,10 +28,11 @@ import java.util.function.Consumer;
  * {@code metadb ingest --metrics HOST:PORT}: the ingester's figures for Prometheus, with the
  * official client ({@code io.prometheus:prometheus-metrics-*}), served at {@code /metrics} only.
  *
- * <p>COUNTERS move on the ingest thread, once per batch ({@link IngestMetrics}). GAUGES (queue
- * lag, spool and quarantine lines) are read when scraped, from the home as {@code metadb status}
- * reads it ({@link IngestStatus}: meta.db read-only, queue tailers), at most once a second however
- * often or in how many series they are asked for. JVM and process metrics come from the client's
+ * <p>COUNTERS move on the ingest thread, once per batch ({@link IngestMetrics}). GAUGES (lag,
+ * spool and quarantine lines) are read from the home as {@code metadb status} reads it ({@link
+ * IngestStatus}: meta.db read-only, queue tailers), once at the start of a scrape and at most once
+ * a second; every gauge of one scrape reads that one state, so a scrape never pairs one reading's
+ * lag in entries with another's lag in seconds. JVM and process metrics come from the client's
  * JVM instrumentation.
  *
  * <p>SERVER. The JDK's HTTP server bound to exactly the address given (nothing else listens),
@@ -52,8 +54,8 @@ final class PrometheusMetrics implements IngestMetrics, AutoCloseable {
   private final Counter deletedRows;
   private final Counter deletedFiles;
   private final HttpServer server;
-  private final Object stateLock = new Object();
-  private State state;
+  /** Written and read only on the server's one handler thread (the gauges' callbacks run there). */
+  private Optional<State> state = Optional.empty();
   private long stateAt;
 
   /** What the gauges show, read at most once a second. */
@@ -79,7 +81,7 @@ final class PrometheusMetrics implements IngestMetrics, AutoCloseable {
     GaugeWithCallback.builder().name("metadb_lag_entries")
         .help("Events not yet ingested: queue entries (source=queue) and complete inbox/trail lines (source=files)")
         .labelNames("source")
-        .callback(cb -> state().ifPresent(s -> {
+        .callback(cb -> state.ifPresent(s -> {
           for (IngestStatus.Waiting where : IngestStatus.Waiting.values()) {
             cb.call(s.status().lagEntries(where), label(where));
           }
@@ -89,23 +91,24 @@ final class PrometheusMetrics implements IngestMetrics, AutoCloseable {
         .help("How long the oldest event not yet ingested has waited, by source (queue, files)")
         .unit(Unit.SECONDS)
         .labelNames("source")
-        .callback(cb -> state().ifPresent(s -> {
+        .callback(cb -> state.ifPresent(s -> {
           for (IngestStatus.Waiting where : IngestStatus.Waiting.values()) {
             cb.call(s.status().lag(where, s.at()).toMillis() / 1000.0, label(where));
           }
         }))
         .register(registry);
     GaugeWithCallback.builder().name("metadb_spool_lines").help("Lines in the error spool files waiting for metadb replay")
-        .callback(cb -> state().ifPresent(s -> cb.call(s.status().spoolPendingLines())))
+        .callback(cb -> state.ifPresent(s -> cb.call(s.status().spoolPendingLines())))
         .register(registry);
     GaugeWithCallback.builder().name("metadb_quarantine_lines").help("Lines in logs/quarantine (could not be applied)")
-        .callback(cb -> state().ifPresent(s -> cb.call(s.quarantineLines()))).register(registry);
+        .callback(cb -> state.ifPresent(s -> cb.call(s.quarantineLines()))).register(registry);
     JvmMetrics.builder().register(registry);
     server = HttpServer.create(address, 16);
     MetricsHandler metrics = new MetricsHandler(registry);
     server.createContext("/", exchange -> {
       try (exchange) {
         if (exchange.getRequestURI().getPath().equals(PATH)) {
+          refreshState();
           metrics.handle(exchange);
         } else {
           exchange.sendResponseHeaders(404, -1);
@@ -185,20 +188,18 @@ final class PrometheusMetrics implements IngestMetrics, AutoCloseable {
     deletedFiles.inc(files);
   }
 
-  /** The home's state, read again when older than a second; empty when it cannot be read. */
-  private java.util.Optional<State> state() {
-    synchronized (stateLock) {
-      long now = System.nanoTime();
-      if (state == null || now - stateAt > STATE_TTL_NANOS) {
-        try {
-          state = new State(IngestStatus.read(home), quarantineLines(home.quarantineDir()), Instant.now());
-          stateAt = now;
-        } catch (Exception e) {
-          log.accept("metrics: cannot read the home's state: " + e.getMessage());
-          return java.util.Optional.empty();
-        }
-      }
-      return java.util.Optional.of(state);
+  /** Reads the home's state again when the last reading is older than a second or failed. */
+  private void refreshState() {
+    long now = System.nanoTime();
+    if (state.isPresent() && now - stateAt <= STATE_TTL_NANOS) {
+      return;
+    }
+    try {
+      state = Optional.of(new State(IngestStatus.read(home), quarantineLines(home.quarantineDir()), Instant.now()));
+      stateAt = now;
+    } catch (Exception e) {
+      log.accept("metrics: cannot read the home's state: " + e.getMessage());
+      state = Optional.empty();
     }
   }
 

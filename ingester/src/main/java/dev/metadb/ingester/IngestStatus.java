@@ -215,8 +215,10 @@ public record IngestStatus(
         lag = queue.entryCount();
       }
       Instant oldest = null;
+      // Only an entry inside the count above is "oldest pending": one appended after lastIndex was
+      // read would give a lag in seconds beside a lag of zero entries.
       try (DocumentContext dc = tailer.readingDocument()) {
-        if (dc.isPresent()) {
+        if (lag > 0 && dc.isPresent()) {
           Bytes<?> bytes = dc.wire().bytes();
           byte[] raw = new byte[(int) bytes.readRemaining()];
           bytes.read(raw);
