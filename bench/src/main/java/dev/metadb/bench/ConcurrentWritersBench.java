@@ -23,15 +23,20 @@ import java.util.Map;
 final class ConcurrentWritersBench implements Benchmark {
   private static final List<Table> TABLES = List.of(Table.MESSAGES);
 
+  /** The JVM options of the archive row's writers: no C2 compiles, no concurrent GC threads. */
+  private static final List<String> SHORT_LIVED_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   /** One row kind of the table: a sink, and how its writer JVMs start. */
   private enum Topology {
     BASELINE(SinkKind.DIRECT_SQLITE, SinkKind.DIRECT_SQLITE.label, SinkKind.DIRECT_SQLITE.description
         + "; JVMs start with metadb's flags and no archive of their own"),
     METADB(SinkKind.METADB, "metadb MetaDb", SinkKind.METADB.description + "; JVMs start with metadb's flags"),
-    METADB_ARCHIVE(SinkKind.METADB, "metadb MetaDb + CDS archive", "the same writers, each JVM also started with "
-        + "`-XX:SharedArchiveFile=app.jsa`, a dynamic class-data-sharing archive made before the timed runs by one "
-        + "training writer with `-XX:ArchiveClassesAtExit=app.jsa` (JDK 17), as a library user makes one; the harness "
-        + "checks that a writer started with it loads `MetaDb` from it"),
+    METADB_ARCHIVE(SinkKind.METADB, "metadb MetaDb + CDS, C1, Serial GC", "the same writers, each JVM also started with "
+        + "`-XX:SharedArchiveFile=app.jsa " + String.join(" ", SHORT_LIVED_JVM) + "`: a dynamic class-data-sharing "
+        + "archive made before the timed runs by one training writer started with `-XX:ArchiveClassesAtExit=app.jsa` and "
+        + "the same options (JDK 17), as a library user makes one (the harness checks that a writer started with it loads "
+        + "`MetaDb` from it); C1 only and the serial collector because a probe measured that they cut a cold "
+        + "writer's wall and p95 further than the archive alone (README, Short-lived JVMs)"),
     INBOX(SinkKind.INBOX, SinkKind.INBOX.label, SinkKind.INBOX.description
         + "; JVMs start with none of metadb's flags (`java -cp CLASSPATH`, Chronicle's jars on the path, unused)");
 
@@ -48,7 +53,7 @@ final class ConcurrentWritersBench implements Benchmark {
     WriterFleet.Launch launch(BenchContext ctx, WriterArchive archive) {
       return switch (this) {
         case BASELINE, METADB -> ctx.jvm()::command;
-        case METADB_ARCHIVE -> (mainClass, args) -> ctx.jvm().command(mainClass, List.of(archive.option()), args);
+        case METADB_ARCHIVE -> (mainClass, args) -> ctx.jvm().command(mainClass, archive.options(), args);
         case INBOX -> ctx.jvm()::commandWithoutFlags;
       };
     }
@@ -66,7 +71,7 @@ final class ConcurrentWritersBench implements Benchmark {
   public List<ResultTable> run(BenchContext ctx) throws Exception {
     BenchConfig cfg = ctx.config();
     System.err.println("  training the writer's class-data archive (untimed)");
-    WriterArchive archive = WriterArchive.train(ctx, cfg.writesPerWriter());
+    WriterArchive archive = WriterArchive.train(ctx, cfg.writesPerWriter(), SHORT_LIVED_JVM);
     List<Run> runs = new ArrayList<>();
     for (int writers : cfg.writerCounts()) {
       for (Topology topology : Topology.values()) {

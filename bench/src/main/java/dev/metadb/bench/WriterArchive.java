@@ -3,12 +3,14 @@ package dev.metadb.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A dynamic class-data-sharing archive of the {@code MetaDb} writer, made the way a library user
  * makes one on JDK 17: one training run of the writer with {@code -XX:ArchiveClassesAtExit}, then
- * every later start with {@code -XX:SharedArchiveFile} (the only option a timed writer gets).
+ * every later start with {@code -XX:SharedArchiveFile}, the training run and every later start with
+ * the same other JVM options ({@link #jvmOptions}).
  *
  * <p>Both steps are untimed and run before the table's runs, in a scratch dir of the harness.
  * The JVM ignores an archive it cannot use without a word (another JDK build, a changed
@@ -17,27 +19,36 @@ import java.util.List;
  * never a run without it. A JDK 17 archive needs a classpath of jars (it refuses a non-empty
  * directory), so this runs from the packaged harness, as {@code bin/metadb-bench} starts it.
  */
-record WriterArchive(Path file) {
+record WriterArchive(Path file, List<String> jvmOptions) {
 
-  /** The option a writer JVM starts with to use this archive. */
-  String option() {
-    return "-XX:SharedArchiveFile=" + file;
+  /** What a writer JVM starts with to use this archive: the archive, then the JVM options it was trained with. */
+  List<String> options() {
+    List<String> options = new ArrayList<>(List.of("-XX:SharedArchiveFile=" + file));
+    options.addAll(jvmOptions);
+    return options;
   }
 
-  /** Trains an archive with {@code writes} metadb writes on a fresh home and checks that it is used. */
-  static WriterArchive train(BenchContext ctx, long writes) throws IOException, InterruptedException {
+  /**
+   * Trains an archive with {@code writes} metadb writes on a fresh home, the writer started with
+   * {@code jvmOptions} as it will be when it uses the archive, and checks that it is used.
+   */
+  static WriterArchive train(BenchContext ctx, long writes, List<String> jvmOptions) throws IOException, InterruptedException {
     Path dir = ctx.freshDir("writer-archive");
-    WriterArchive archive = new WriterArchive(dir.resolve("app.jsa"));
-    run(ctx, dir, "train", List.of("-XX:ArchiveClassesAtExit=" + archive.file()), writes);
+    WriterArchive archive = new WriterArchive(dir.resolve("app.jsa"), List.copyOf(jvmOptions));
+    List<String> training = new ArrayList<>(List.of("-XX:ArchiveClassesAtExit=" + archive.file()));
+    training.addAll(jvmOptions);
+    run(ctx, dir, "train", training, writes);
     if (!Files.isRegularFile(archive.file())) {
       throw new IOException("the training run left no archive at " + archive.file());
     }
     Path loaded = dir.resolve("class-load.txt");
-    run(ctx, dir, "check", List.of(archive.option(), "-Xlog:class+load=info:file=" + loaded), writes);
+    List<String> check = new ArrayList<>(archive.options());
+    check.add("-Xlog:class+load=info:file=" + loaded);
+    run(ctx, dir, "check", check, writes);
     List<String> lines = Files.readAllLines(loaded);
     long shared = lines.stream().filter(l -> l.contains("shared objects file (top)")).count();
     if (lines.stream().noneMatch(l -> l.contains(" dev.metadb.writer.MetaDb source: shared objects file (top)"))) {
-      throw new IOException("a writer started with " + archive.option() + " did not load MetaDb from it; see " + loaded);
+      throw new IOException("a writer started with " + archive.options() + " did not load MetaDb from the archive; see " + loaded);
     }
     System.err.printf("  class-data archive %s: %d of %d classes of a writer come from it%n",
         archive.file(), shared, lines.size());
