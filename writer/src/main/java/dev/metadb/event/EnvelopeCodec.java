@@ -1,6 +1,7 @@
 package dev.metadb.event;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -28,8 +29,11 @@ import java.util.function.Supplier;
  *   <li>{@link #decode} accepts exactly what {@link #encode} writes plus what a person could write
  *       by hand: a missing {@code event_id} is derived from the line's bytes ({@link
  *       EventIds#derived}), a missing host or pid stays null, unknown top-level keys are refused,
- *       and so is anything after the object ({@link JsonText}): an entry is one whole value.
+ *       and so is anything after the object ({@link JsonText#whole}): an entry is one whole value.
  *       Everything is validated by {@link EventValidator}, as at record time.
+ *   <li>{@link #decode} reads a line in one streaming pass ({@link EnvelopeFields}, no tree) and
+ *       answers exactly as a Jackson tree of the line would: the same envelope or the same
+ *       refusal, message for message ({@code EnvelopeDecoderEquivalenceTest}).
  * </ol>
  */
 public final class EnvelopeCodec {
@@ -127,28 +131,25 @@ public final class EnvelopeCodec {
    * derived from the line's bytes) fills in ts_utc and event_id when the line has none.
    */
   public static Envelope decode(byte[] bytes, int offset, int length, Missing missing) throws InvalidEventException {
-    JsonNode root;
-    try {
-      root = JsonText.parse(bytes, offset, length);
+    EnvelopeFields line;
+    try (JsonParser parser = EventValidator.FACTORY.createParser(bytes, offset, length)) {
+      line = JsonText.whole(parser, EnvelopeFields::read);
     } catch (JsonProcessingException e) {
       throw new InvalidEventException(null, null, "not valid JSON: " + JsonText.describe(e));
     } catch (IOException e) {
       throw new InvalidEventException(null, null, "unreadable: " + e.getMessage());
     }
-    if (root == null || !root.isObject()) {
-      throw new InvalidEventException(null, null, "expected a JSON object, got " + EventValidator.kind(root));
+    if (line == null || line.notAnObject != null) {
+      throw new InvalidEventException(
+          null, null, "expected a JSON object, got " + EventValidator.kind(line == null ? null : line.notAnObject));
     }
-    for (var names = root.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      switch (name) {
-        case "event_id", "table", "ts_utc", "host", "pid", "v", "data", "spool" -> {}
-        default -> throw new InvalidEventException(
-            null, EventValidator.abbreviate(name), "unknown envelope field (fields: event_id, table, ts_utc, host, pid, v, data, spool)");
-      }
+    if (line.unknown != null) {
+      throw new InvalidEventException(
+          null, EventValidator.abbreviate(line.unknown), "unknown envelope field (fields: event_id, table, ts_utc, host, pid, v, data, spool)");
     }
-    Table table = EventValidator.table(text(root, "table", null));
+    Table table = EventValidator.table(text(line.table, "table", null));
     String tableName = table.sqlName();
-    JsonNode v = root.get("v");
+    JsonNode v = line.v;
     if (v != null && !v.isNull()) {
       if (!v.isInt()) {
         throw new InvalidEventException(tableName, "v", "expected an integer envelope version");
@@ -158,7 +159,7 @@ public final class EnvelopeCodec {
             tableName, "v", "envelope version " + v.intValue() + " is newer than this metadb (" + Envelope.VERSION + ")");
       }
     }
-    String tsText = text(root, "ts_utc", tableName);
+    String tsText = text(line.tsUtc, "ts_utc", tableName);
     Instant ts;
     if (tsText == null && missing == null) {
       throw new InvalidEventException(tableName, "ts_utc", "required envelope field is missing");
@@ -174,7 +175,7 @@ public final class EnvelopeCodec {
         throw new InvalidEventException(tableName, "ts_utc", "expected an ISO-8601 timestamp, got '" + EventValidator.abbreviate(tsText) + "'");
       }
     }
-    String eventId = text(root, "event_id", tableName);
+    String eventId = text(line.eventId, "event_id", tableName);
     if (eventId == null) {
       eventId = missing == null
           ? EventIds.derived(ts, java.util.Arrays.copyOfRange(bytes, offset, offset + length))
@@ -182,20 +183,21 @@ public final class EnvelopeCodec {
     } else if (eventId.isEmpty() || eventId.length() > 64) {
       throw new InvalidEventException(tableName, "event_id", "must be 1 to 64 characters");
     }
-    String host = text(root, "host", tableName);
+    String host = text(line.host, "host", tableName);
     Long pid = null;
-    JsonNode pidNode = root.get("pid");
+    JsonNode pidNode = line.pid;
     if (pidNode != null && !pidNode.isNull()) {
       if (!pidNode.isIntegralNumber() || !pidNode.canConvertToLong()) {
         throw new InvalidEventException(tableName, "pid", "expected an integer, got " + EventValidator.kind(pidNode));
       }
       pid = pidNode.longValue();
     }
-    JsonNode data = root.get("data");
-    if (data == null) {
+    if (!line.hasData) {
       throw new InvalidEventException(tableName, "data", "required envelope field is missing");
     }
-    Event event = EventValidator.fromJson(table, data);
+    Event event = line.dataNotAnObject != null
+        ? EventValidator.fromJson(table, line.dataNotAnObject) // refused there: data must be an object
+        : EventValidator.fromFields(table, line.dataNames, line.dataValues, line.dataCount);
     return new Envelope(eventId, ts, host, pid, event);
   }
 
@@ -204,8 +206,8 @@ public final class EnvelopeCodec {
     return decode(bytes, 0, bytes.length);
   }
 
-  private static String text(JsonNode root, String field, String table) throws InvalidEventException {
-    JsonNode node = root.get(field);
+  /** An envelope field's text (null when absent or null), or a refusal naming what it was instead. */
+  private static String text(JsonNode node, String field, String table) throws InvalidEventException {
     if (node == null || node.isNull()) {
       return null;
     }

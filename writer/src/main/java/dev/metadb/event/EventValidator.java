@@ -84,14 +84,46 @@ public final class EventValidator {
         present++;
       }
     }
+    String unknown = null;
     if (present != data.size()) {
-      for (Iterator<String> names = data.fieldNames(); names.hasNext(); ) {
+      for (Iterator<String> names = data.fieldNames(); names.hasNext() && unknown == null; ) {
         String name = names.next();
-        if (table.column(name).isEmpty()) {
-          throw unknownField(table, name);
+        if (table.columnIndex(name) < 0) {
+          unknown = name;
         }
       }
     }
+    return fromColumns(table, nodes, unknown);
+  }
+
+  /**
+   * Builds and checks an event of {@code table} from a data object's fields as a streaming reader
+   * met them ({@link EnvelopeFields}): {@code names[i]} and {@code values[i]} for i below {@code
+   * count}, in the object's order; a repeated name keeps its last value, as in a tree.
+   */
+  static Event fromFields(Table table, String[] names, JsonNode[] values, int count) throws InvalidEventException {
+    JsonNode[] nodes = new JsonNode[table.columns().size()];
+    String unknown = null;
+    for (int i = 0; i < count; i++) {
+      int column = table.columnIndex(names[i]);
+      if (column >= 0) {
+        nodes[column] = values[i];
+      } else if (unknown == null) {
+        unknown = names[i];
+      }
+    }
+    return fromColumns(table, nodes, unknown);
+  }
+
+  /**
+   * The event from each column's JSON value ({@code nodes}, in column order, null where absent);
+   * {@code unknown} is the first field that is no column, refused before any value is looked at.
+   */
+  private static Event fromColumns(Table table, JsonNode[] nodes, String unknown) throws InvalidEventException {
+    if (unknown != null) {
+      throw unknownField(table, unknown);
+    }
+    List<Column> columns = table.columns();
     Object[] values = new Object[nodes.length];
     for (int i = 0; i < nodes.length; i++) {
       JsonNode node = nodes[i];

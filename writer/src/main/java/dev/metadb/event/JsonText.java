@@ -90,22 +90,32 @@ public final class JsonText {
   /** One JSON value from UTF-8 {@code bytes[offset, offset + length)}, nothing but whitespace after it; null for none. */
   public static JsonNode parse(byte[] bytes, int offset, int length) throws IOException {
     try (JsonParser parser = EventValidator.FACTORY.createParser(bytes, offset, length)) {
-      return whole(parser);
+      return whole(parser, JsonText::value);
     }
   }
 
   /** One JSON value from {@code text}, nothing but whitespace after it; null for none. */
   public static JsonNode parse(String text) throws IOException {
     try (JsonParser parser = EventValidator.FACTORY.createParser(text)) {
-      return whole(parser);
+      return whole(parser, JsonText::value);
     }
   }
 
-  private static JsonNode whole(JsonParser parser) throws IOException {
+  /** Reads the value starting at the parser's current token and leaves the parser on its last token. */
+  interface ValueReader<T> {
+    T read(JsonParser parser) throws IOException;
+  }
+
+  /**
+   * What {@code reader} makes of the one value in the parser's input, then the end of the input
+   * (whitespace aside): text after the value is an error. Null when there is no value at all, as
+   * readTree answers (callers name the empty input).
+   */
+  static <T> T whole(JsonParser parser, ValueReader<T> reader) throws IOException {
     if (parser.nextToken() == null) {
-      return null; // no value at all, as readTree answers (callers name the empty input)
+      return null;
     }
-    JsonNode value = tree(parser);
+    T value = reader.read(parser);
     JsonLocation after = parser.currentLocation();
     try {
       if (parser.nextToken() == null) {
@@ -118,22 +128,22 @@ public final class JsonText {
     throw new JsonParseException(parser, "more text after the JSON value (one JSON value only)", after);
   }
 
-  /** The value starting at the parser's current token; leaves the parser on its last token. */
-  private static JsonNode tree(JsonParser parser) throws IOException {
+  /** The value starting at the parser's current token, as a tree; leaves the parser on its last token. */
+  static JsonNode value(JsonParser parser) throws IOException {
     JsonNodeFactory nodes = JsonNodeFactory.instance;
     return switch (parser.currentToken()) {
       case START_OBJECT -> {
         ObjectNode object = nodes.objectNode();
         for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
           parser.nextToken();
-          object.replace(key, tree(parser));
+          object.replace(key, value(parser));
         }
         yield object;
       }
       case START_ARRAY -> {
         ArrayNode array = nodes.arrayNode();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-          array.add(tree(parser));
+          array.add(value(parser));
         }
         yield array;
       }

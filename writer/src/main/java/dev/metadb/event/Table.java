@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The 16 event tables. A table's columns are its record's components, in declaration order;
@@ -53,6 +54,7 @@ public enum Table {
   private final String sqlName;
   private final Class<? extends Event> recordType;
   private final List<Column> columns;
+  private final Map<String, Integer> columnIndex;
   private final Constructor<? extends Event> constructor;
 
   Table(String sqlName, Class<? extends Event> recordType) {
@@ -66,6 +68,8 @@ public enum Table {
       types[i] = components[i].getType();
     }
     this.columns = List.copyOf(cols);
+    this.columnIndex = IntStream.range(0, cols.size()).boxed()
+        .collect(Collectors.toUnmodifiableMap(i -> cols.get(i).name(), Function.identity()));
     try {
       this.constructor = recordType.getDeclaredConstructor(types);
     } catch (NoSuchMethodException e) {
@@ -90,12 +94,14 @@ public enum Table {
 
   /** The column called {@code name}, if this table has one. */
   public Optional<Column> column(String name) {
-    for (Column c : columns) {
-      if (c.name().equals(name)) {
-        return Optional.of(c);
-      }
-    }
-    return Optional.empty();
+    int index = columnIndex(name);
+    return index < 0 ? Optional.empty() : Optional.of(columns.get(index));
+  }
+
+  /** The position in {@link #columns()} of the column called {@code name}, or -1 if there is none. */
+  public int columnIndex(String name) {
+    Integer index = columnIndex.get(name);
+    return index == null ? -1 : index;
   }
 
   /** The table called {@code name}, if there is one. */
