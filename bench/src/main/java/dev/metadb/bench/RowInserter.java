@@ -1,7 +1,6 @@
 package dev.metadb.bench;
 
 import dev.metadb.event.Column;
-import dev.metadb.event.EnumValue;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Table;
 import dev.metadb.event.Timestamps;
@@ -86,7 +85,7 @@ final class RowInserter implements AutoCloseable {
       }
       switch (column.type()) {
         case TEXT, JSON -> ps.setString(i, (String) value);
-        case ENUM -> ps.setString(i, ((EnumValue) value).wire());
+        case ENUM -> ps.setString(i, column.wire((Enum<?>) value));
         case INTEGER -> ps.setLong(i, (Long) value);
         case BOOLEAN -> ps.setInt(i, ((Boolean) value) ? 1 : 0);
         case TIMESTAMP -> ps.setString(i, Timestamps.format((Instant) value));

@@ -1,7 +1,6 @@
 package dev.metadb.store;
 
 import dev.metadb.event.Column;
-import dev.metadb.event.EnumValue;
 import dev.metadb.event.Envelope;
 import dev.metadb.event.Event;
 import dev.metadb.event.Table;
@@ -144,7 +143,7 @@ public final class EventInserter implements AutoCloseable {
       case INTEGER -> ps.setLong(index, (Long) value);
       case BOOLEAN -> ps.setInt(index, ((Boolean) value) ? 1 : 0);
       case TIMESTAMP -> ps.setString(index, Timestamps.format((Instant) value));
-      case ENUM -> ps.setString(index, ((EnumValue) value).wire());
+      case ENUM -> ps.setString(index, column.wire((Enum<?>) value));
     }
   }
 

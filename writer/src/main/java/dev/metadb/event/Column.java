@@ -41,11 +41,7 @@ public record Column(
 
   /** The constant of {@link #enumType} whose wire text is {@code text}, or null if none. */
   public Enum<?> enumConstant(String text) {
-    for (Enum<?> constant : enumType.getEnumConstants()) {
-      if (((EnumValue) constant).wire().equals(text)) {
-        return constant;
-      }
-    }
-    return null;
+    int ordinal = allowed.indexOf(text);
+    return ordinal < 0 ? null : enumType.getEnumConstants()[ordinal];
   }
 }
